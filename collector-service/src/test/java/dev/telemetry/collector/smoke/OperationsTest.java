@@ -1,0 +1,9 @@
+package dev.telemetry.collector.smoke;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.telemetry.testing.OperationsContractTest;
+
+@QuarkusTest
+class OperationsTest extends OperationsContractTest {
+}

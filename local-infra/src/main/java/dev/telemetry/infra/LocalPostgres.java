@@ -1,0 +1,91 @@
+package dev.telemetry.infra;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * A real PostgreSQL server (the zonky embedded binaries, no Docker) bound to loopback. Keeps its data when
+ * given a data directory that already holds a cluster, so a local suite survives restarts.
+ */
+public final class LocalPostgres implements AutoCloseable {
+
+    public static final String USER = "postgres";
+    /** Local clusters use trust authentication; the password only satisfies clients that insist on one. */
+    public static final String PASSWORD = "postgres";
+
+    private final EmbeddedPostgres server;
+    private final OrphanGuard guard;
+
+    private LocalPostgres(EmbeddedPostgres server, OrphanGuard guard) {
+        this.server = server;
+        this.guard = guard;
+    }
+
+    /**
+     * @param dataDirectory where the cluster lives; {@code null} for a throw-away cluster in a temp directory
+     * @param logFile where the server writes its log; {@code null} to discard it
+     */
+    public static LocalPostgres start(Path dataDirectory, int port, Path logFile) throws IOException {
+        boolean throwAway = dataDirectory == null;
+        Path directory = throwAway ? Files.createTempDirectory("telemetry-pg-") : dataDirectory;
+        Files.createDirectories(directory);
+        ProcessBuilder.Redirect log = logFile == null
+                ? ProcessBuilder.Redirect.DISCARD
+                : ProcessBuilder.Redirect.appendTo(logFile.toFile());
+        EmbeddedPostgres server = EmbeddedPostgres.builder()
+                .setDataDirectory(directory)
+                .setCleanDataDirectory(throwAway)
+                .setPort(port)
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("max_connections", "200")
+                .setOutputRedirector(log)
+                .setErrorRedirector(log)
+                .start();
+        long pid = Long.parseLong(Files.readAllLines(directory.resolve("postmaster.pid")).get(0).trim());
+        // SIGINT is PostgreSQL's "fast shutdown": clients are gone with the JVM anyway.
+        return new LocalPostgres(server, OrphanGuard.watch(pid, "INT"));
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+    }
+
+    public String reactiveUrl(String database) {
+        return "postgresql://127.0.0.1:" + port() + "/" + database;
+    }
+
+    public void createDatabaseIfMissing(String database) {
+        if (!database.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a plain database name: " + database);
+        }
+        try (Connection connection = server.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            try (ResultSet existing = statement
+                    .executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
+                if (existing.next()) {
+                    return;
+                }
+            }
+            statement.execute("CREATE DATABASE " + database);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + database, e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        guard.close();
+        server.close();
+    }
+}
