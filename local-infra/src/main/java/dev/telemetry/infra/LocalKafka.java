@@ -47,10 +47,10 @@ public final class LocalKafka implements AutoCloseable {
      * @param logFile where the broker writes its output; {@code null} for a file in the directory
      */
     public static LocalKafka start(Path directory, int port, int controllerPort, Path logFile) throws IOException {
-        Path home = directory == null ? Files.createTempDirectory("telemetry-kafka-") : directory;
+        Path home = (directory == null ? Files.createTempDirectory("telemetry-kafka-") : directory).toAbsolutePath();
         Files.createDirectories(home);
         LocalKafka kafka = new LocalKafka(home, port, controllerPort,
-                logFile == null ? home.resolve("broker.log") : logFile);
+                logFile == null ? home.resolve("broker.log") : logFile.toAbsolutePath());
         kafka.writeConfig();
         kafka.formatStorageIfNeeded();
         kafka.startBroker();
@@ -59,6 +59,11 @@ public final class LocalKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The broker JVM's process id. */
+    public synchronized long brokerPid() {
+        return broker.pid();
     }
 
     public Path logFile() {

@@ -21,20 +21,25 @@ public final class LocalPostgres implements AutoCloseable {
     public static final String PASSWORD = "postgres";
 
     private final EmbeddedPostgres server;
+    private final long pid;
     private final OrphanGuard guard;
 
-    private LocalPostgres(EmbeddedPostgres server, OrphanGuard guard) {
+    private LocalPostgres(EmbeddedPostgres server, long pid) {
         this.server = server;
-        this.guard = guard;
+        this.pid = pid;
+        // SIGINT is PostgreSQL's "fast shutdown": clients are gone with the JVM anyway.
+        this.guard = OrphanGuard.watch(pid, "INT");
     }
 
     /**
      * @param dataDirectory where the cluster lives; {@code null} for a throw-away cluster in a temp directory
      * @param logFile where the server writes its log; {@code null} to discard it
+     * @param durable fsync and synchronous commit on (the launcher); off trades crash safety for test speed
      */
-    public static LocalPostgres start(Path dataDirectory, int port, Path logFile) throws IOException {
+    public static LocalPostgres start(Path dataDirectory, int port, Path logFile, boolean durable)
+            throws IOException {
         boolean throwAway = dataDirectory == null;
-        Path directory = throwAway ? Files.createTempDirectory("telemetry-pg-") : dataDirectory;
+        Path directory = (throwAway ? Files.createTempDirectory("telemetry-pg-") : dataDirectory).toAbsolutePath();
         Files.createDirectories(directory);
         ProcessBuilder.Redirect log = logFile == null
                 ? ProcessBuilder.Redirect.DISCARD
@@ -45,12 +50,18 @@ public final class LocalPostgres implements AutoCloseable {
                 .setPort(port)
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("max_connections", "200")
+                .setServerConfig("fsync", durable ? "on" : "off")
+                .setServerConfig("synchronous_commit", durable ? "on" : "off")
                 .setOutputRedirector(log)
                 .setErrorRedirector(log)
                 .start();
         long pid = Long.parseLong(Files.readAllLines(directory.resolve("postmaster.pid")).get(0).trim());
-        // SIGINT is PostgreSQL's "fast shutdown": clients are gone with the JVM anyway.
-        return new LocalPostgres(server, OrphanGuard.watch(pid, "INT"));
+        return new LocalPostgres(server, pid);
+    }
+
+    /** The postmaster's process id. */
+    public long pid() {
+        return pid;
     }
 
     public int port() {

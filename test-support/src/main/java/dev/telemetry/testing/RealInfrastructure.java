@@ -43,7 +43,7 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         CompletableFuture<LocalPostgres> pg = CompletableFuture.supplyAsync(() -> {
             try {
-                return LocalPostgres.start(null, Ports.free(), null);
+                return LocalPostgres.start(null, Ports.free(), null, false);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
