@@ -15,7 +15,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -59,14 +58,15 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response invalidJson(JsonProcessingException e) {
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            return invalidBody(field(unknown), "unknown field");
-        }
-        if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
-            return invalidBody(field((JsonMappingException) e), "wrong type or missing value");
-        }
         return Problem.of(Status.BAD_REQUEST, "malformed-json", "Malformed JSON",
                 "The request body is not well-formed JSON.").toResponse();
+    }
+
+    /** Well-formed JSON of the wrong shape: an unknown field, a wrong type, an array for an object. */
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e) {
+        String message = e instanceof UnrecognizedPropertyException ? "unknown field" : "wrong type or shape";
+        return invalidBody(field(e), message);
     }
 
     @ServerExceptionMapper
@@ -84,6 +84,13 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response http(WebApplicationException e) {
         int status = e.getResponse().getStatus();
+        // The JSON reader wraps parse errors into a plain 400.
+        if (status == 400 && e.getCause() instanceof MismatchedInputException mismatched) {
+            return mismatchedJson(mismatched);
+        }
+        if (status == 400 && e.getCause() instanceof JsonProcessingException malformed) {
+            return invalidJson(malformed);
+        }
         if (status >= 500) {
             return unexpected(e);
         }

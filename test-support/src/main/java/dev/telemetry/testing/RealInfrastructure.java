@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -77,6 +79,9 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
         String revokedId = UUID.randomUUID().toString();
         config.put("api-keys.revoked", revokedId);
         config.put(REVOKED_ID_PROPERTY, revokedId);
+        byte[] pseudonymKey = new byte[32];
+        new SecureRandom().nextBytes(pseudonymKey);
+        config.put("pseudonym.key", Base64.getEncoder().encodeToString(pseudonymKey));
         return config;
     }
 

@@ -5,6 +5,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 import dev.telemetry.apikeys.Groups;
+import dev.telemetry.consent.Machine;
 import dev.telemetry.testing.ApiKeyContractTest;
 
 @QuarkusTest
@@ -12,7 +13,9 @@ class ApiKeyTest extends ApiKeyContractTest {
 
     @Override
     protected Response call(RequestSpecification request) {
-        return request.when().get("/test/probe");
+        return request.contentType("application/json")
+                .body("{\"optIn\": true, \"os\": \"linux\", \"build\": \"0.0.1234\", \"source\": \"prompt\"}")
+                .when().put("/v1/consent/" + Machine.newMachine().anonymousId());
     }
 
     @Override

@@ -1,0 +1,57 @@
+package dev.telemetry.consent.erasure;
+
+import java.time.Clock;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+import dev.telemetry.consent.inbox.ProcessedMessage;
+import dev.telemetry.contract.IntegrationJson;
+import dev.telemetry.contract.Topics;
+import dev.telemetry.contract.erasure.ErasureCompleted;
+
+/**
+ * Completes erasure receipts when report-service confirms on {@link Topics#ERASURES}. Idempotent: the message id
+ * is recorded in the transaction that completes the receipt.
+ */
+@ApplicationScoped
+public class ErasureConfirmations {
+
+    private static final Logger LOG = Logger.getLogger(ErasureConfirmations.class);
+
+    private final Clock clock;
+
+    ErasureConfirmations(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Incoming("erasures-in")
+    public Uni<Void> onConfirmation(String payload) {
+        ErasureCompleted confirmation;
+        try {
+            confirmation = IntegrationJson.read(payload, ErasureCompleted.class);
+        } catch (IntegrationJson.UnreadableEventException e) {
+            // Never log the payload; the reason is enough to find the producer's bug.
+            LOG.errorf("skipping an unreadable message on %s: %s", Topics.ERASURES, e.getMessage());
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.withTransaction(() -> ProcessedMessage
+                .seenBefore(confirmation.eventId(), Topics.ERASURES, clock.instant())
+                .chain(seen -> seen ? Uni.createFrom().voidItem() : complete(confirmation)));
+    }
+
+    private static Uni<Void> complete(ErasureCompleted confirmation) {
+        return ErasureReceipt.<ErasureReceipt>findById(confirmation.receipt()).invoke(receipt -> {
+            if (receipt == null || !receipt.streamId.equals(confirmation.pseudonym())) {
+                LOG.warnf("erasure confirmation %s names no receipt of that machine; ignored", confirmation.eventId());
+            } else if (receipt.completedAt == null) {
+                receipt.completedAt = confirmation.occurredAt();
+            }
+        }).replaceWithVoid();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.telemetry.consent.ledger;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.Response.Status;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+
+import dev.telemetry.consent.erasure.ErasureReceipt;
+import dev.telemetry.consent.erasure.ErasureView;
+import dev.telemetry.consent.ledger.ConsentCommand.RecordChoice;
+import dev.telemetry.consent.ledger.ConsentCommand.RequestErasure;
+import dev.telemetry.contract.Pseudonyms;
+import dev.telemetry.edge.ApiKeyGroups;
+import dev.telemetry.edge.Problem;
+import dev.telemetry.edge.ProblemException;
+
+@Path("/v1/consent/{anonymousId}")
+@RolesAllowed(ApiKeyGroups.INGEST)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "consent")
+public class ConsentResource {
+
+    private final ConsentLedger ledger;
+
+    ConsentResource(ConsentLedger ledger) {
+        this.ledger = ledger;
+    }
+
+    @RegisterForReflection
+    public record ConsentView(String anonymousId, boolean optIn, Instant since, long version) {
+    }
+
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record HistoryEntry(long version, String type, Instant at, String os, String build, String source,
+            UUID receipt) {
+    }
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Record an opt-in or opt-out", description = "Idempotent: repeating the current state "
+            + "records nothing and returns the same version and since.")
+    public Uni<ConsentView> record(@PathParam("anonymousId") String anonymousId,
+            @Valid @NotNull ConsentRequest request) {
+        requireAnonymousId(anonymousId);
+        ConsentCommand.Source source = ConsentCommand.Source.valueOf(request.source().toUpperCase(Locale.ROOT));
+        return ledger.handle(anonymousId,
+                now -> new RecordChoice(request.optIn(), request.os(), request.build(), source, now))
+                .map(outcome -> view(anonymousId, outcome.state()));
+    }
+
+    @GET
+    @Operation(summary = "The machine's current consent; 404 if it never answered")
+    public Uni<ConsentView> current(@PathParam("anonymousId") String anonymousId) {
+        requireAnonymousId(anonymousId);
+        return ledger.current(anonymousId).map(state -> {
+            if (state.version() == 0) {
+                throw notFound();
+            }
+            return view(anonymousId, state);
+        });
+    }
+
+    @GET
+    @Path("/history")
+    @Operation(summary = "The machine's consent events in order (audit trail)")
+    public Uni<List<HistoryEntry>> history(@PathParam("anonymousId") String anonymousId) {
+        requireAnonymousId(anonymousId);
+        return ledger.history(anonymousId).map(rows -> {
+            if (rows.isEmpty()) {
+                throw notFound();
+            }
+            return rows.stream().map(ConsentResource::entry).toList();
+        });
+    }
+
+    @DELETE
+    @Path("/data")
+    @Operation(summary = "Request erasure of the machine's data; also opts it out", description = "202 with a receipt to follow at /v1/erasures/{receipt}. Repeating it before a new opt-in "
+            + "returns the same receipt.")
+    public Uni<Response> erase(@PathParam("anonymousId") String anonymousId) {
+        requireAnonymousId(anonymousId);
+        return ledger.handle(anonymousId, now -> new RequestErasure(UUID.randomUUID(), now))
+                .chain(outcome -> Panache.withSession(
+                        () -> ErasureReceipt.<ErasureReceipt>findById(outcome.state().pendingErasure())))
+                .map(receipt -> Response.status(Status.ACCEPTED)
+                        .location(URI.create("/v1/erasures/" + receipt.receipt))
+                        .entity(ErasureView.of(receipt))
+                        .build());
+    }
+
+    static void requireAnonymousId(String anonymousId) {
+        if (!Pseudonyms.isAnonymousId(anonymousId)) {
+            throw new ProblemException(Problem.of(Status.BAD_REQUEST, "invalid-anonymous-id",
+                    "Invalid anonymous id", "anonymousId must be 64 lowercase hexadecimal characters (a SHA-256)."));
+        }
+    }
+
+    private static ProblemException notFound() {
+        return new ProblemException(Problem.of(Status.NOT_FOUND, "consent-not-found", "No consent recorded",
+                "This machine has never answered the consent prompt."));
+    }
+
+    private static ConsentView view(String anonymousId, ConsentState state) {
+        return new ConsentView(anonymousId, state.optedIn(), state.since(), state.version());
+    }
+
+    private static HistoryEntry entry(StoredEvent row) {
+        ConsentEvent event = EventCodec.decode(row);
+        if (event instanceof ConsentEvent.ConsentGranted granted) {
+            return new HistoryEntry(row.version, row.eventType, row.recordedAt, granted.os(), granted.build(),
+                    granted.source(), null);
+        }
+        if (event instanceof ConsentEvent.ConsentWithdrawn withdrawn) {
+            return new HistoryEntry(row.version, row.eventType, row.recordedAt, withdrawn.os(), withdrawn.build(),
+                    withdrawn.source(), null);
+        }
+        return new HistoryEntry(row.version, row.eventType, row.recordedAt, null, null, null,
+                ((ConsentEvent.ErasureRequested) event).receipt());
+    }
+}

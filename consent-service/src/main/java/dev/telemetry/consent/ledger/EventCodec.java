@@ -1,0 +1,78 @@
+package dev.telemetry.consent.ledger;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.telemetry.consent.ledger.ConsentEvent.ConsentGranted;
+import dev.telemetry.consent.ledger.ConsentEvent.ConsentWithdrawn;
+import dev.telemetry.consent.ledger.ConsentEvent.ErasureRequested;
+import dev.telemetry.contract.consent.ConsentMessage;
+
+/**
+ * Stored form of the ledger's events and their integration messages. The stored payload holds only the event's
+ * own fields; its time is the row's {@code recorded_at}. Schema version 1 is the only one so far: a future
+ * version adds an upcaster in {@link #decode}.
+ */
+final class EventCodec {
+
+    static final int SCHEMA_VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EventCodec() {
+    }
+
+    static String encode(ConsentEvent event) {
+        ObjectNode payload = JSON.createObjectNode();
+        if (event instanceof ConsentGranted granted) {
+            payload.put("os", granted.os()).put("build", granted.build()).put("source", granted.source());
+        } else if (event instanceof ConsentWithdrawn withdrawn) {
+            payload.put("os", withdrawn.os()).put("build", withdrawn.build()).put("source", withdrawn.source());
+        } else {
+            payload.put("receipt", ((ErasureRequested) event).receipt().toString());
+        }
+        return payload.toString();
+    }
+
+    static ConsentEvent decode(StoredEvent row) {
+        if (row.schemaVersion != SCHEMA_VERSION) {
+            throw new IllegalStateException("no upcaster for " + row.eventType + " v" + row.schemaVersion);
+        }
+        JsonNode payload;
+        try {
+            payload = JSON.readTree(row.payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable stored event " + row.eventId, e);
+        }
+        Instant at = row.recordedAt;
+        return switch (row.eventType) {
+            case dev.telemetry.contract.consent.ConsentGranted.TYPE -> new ConsentGranted(payload.path("os").asText(),
+                    payload.path("build").asText(), payload.path("source").asText(), at);
+            case dev.telemetry.contract.consent.ConsentWithdrawn.TYPE -> new ConsentWithdrawn(
+                    payload.path("os").asText(), payload.path("build").asText(), payload.path("source").asText(), at);
+            case dev.telemetry.contract.consent.ErasureRequested.TYPE -> new ErasureRequested(
+                    UUID.fromString(payload.path("receipt").asText()), at);
+            default -> throw new IllegalStateException("unknown stored event type " + row.eventType);
+        };
+    }
+
+    /** The integration event other services consume for this domain event. */
+    static ConsentMessage toMessage(UUID eventId, String pseudonym, long version, ConsentEvent event) {
+        if (event instanceof ConsentGranted granted) {
+            return new dev.telemetry.contract.consent.ConsentGranted(eventId, pseudonym, version, granted.at(),
+                    granted.os(), granted.build(), granted.source());
+        }
+        if (event instanceof ConsentWithdrawn withdrawn) {
+            return new dev.telemetry.contract.consent.ConsentWithdrawn(eventId, pseudonym, version, withdrawn.at(),
+                    withdrawn.os(), withdrawn.build(), withdrawn.source());
+        }
+        ErasureRequested erasure = (ErasureRequested) event;
+        return new dev.telemetry.contract.consent.ErasureRequested(eventId, pseudonym, version, erasure.at(),
+                erasure.receipt());
+    }
+
+}
