@@ -24,6 +24,7 @@ import dev.telemetry.contract.consent.ConsentMessage;
 import dev.telemetry.contract.consent.ConsentWithdrawn;
 import dev.telemetry.contract.consent.ErasureRequested;
 import dev.telemetry.contract.erasure.ErasureCompleted;
+import dev.telemetry.contract.usage.UsageEvent;
 
 /**
  * Freezes the wire form of every integration event: a schema change shows up as a diff of a file under
@@ -48,7 +49,10 @@ class IntegrationEventSnapshotTest {
                 Arguments.of("erasure.requested.v1", new ErasureRequested(EVENT_ID, PSEUDONYM, 3, AT, RECEIPT),
                         ConsentMessage.class),
                 Arguments.of("erasure.completed.v1", new ErasureCompleted(EVENT_ID, PSEUDONYM, AT, RECEIPT),
-                        ErasureCompleted.class));
+                        ErasureCompleted.class),
+                Arguments.of("usage.event.v1", new UsageEvent(EVENT_ID, PSEUDONYM, AT, "start_begin", "linux",
+                        "0.0.1234", new java.util.TreeMap<>(java.util.Map.of("cpus", 4, "services", "default")),
+                        AT.plusSeconds(60), "cf-dev@1"), UsageEvent.class));
     }
 
     @ParameterizedTest(name = "{0}")
