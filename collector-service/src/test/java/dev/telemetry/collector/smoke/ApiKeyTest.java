@@ -12,7 +12,7 @@ class ApiKeyTest extends ApiKeyContractTest {
 
     @Override
     protected Response call(RequestSpecification request) {
-        return request.when().get("/test/probe");
+        return request.contentType("application/json").body("{\"events\": []}").when().post("/v1/events/validate");
     }
 
     @Override

@@ -1,0 +1,48 @@
+package dev.telemetry.collector.ingest;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The collector's own settings (see the README for their environment variables). */
+@ConfigMapping(prefix = "collector")
+public interface CollectorConfig {
+
+    /** How far client clocks may be off; also how far in the future a timestamp may be. */
+    @WithDefault("2m")
+    Duration clockSkew();
+
+    /** After an opt-out, how long events captured before it may still be pushed. */
+    @WithDefault("10m")
+    Duration optOutGrace();
+
+    /** Events older than this are refused (the client spool keeps them no longer). */
+    @WithDefault("30d")
+    Duration maxEventAge();
+
+    @WithDefault("500")
+    int maxEventsPerPush();
+
+    /** Bound on a push body after gzip inflation. */
+    @WithDefault("512K")
+    io.quarkus.runtime.configuration.MemorySize maxInflatedBody();
+
+    @WithDefault("1000000")
+    long duplicateCacheSize();
+
+    @WithDefault("24h")
+    Duration duplicateCacheTtl();
+
+    /** Pushes per API key per minute. */
+    @WithDefault("6000")
+    long pushesPerMinute();
+
+    /** Seconds a client is told to wait when the event log is down. */
+    @WithDefault("30")
+    int retryAfterSeconds();
+
+    /** An event catalog file replacing the built-in CF Dev catalog. */
+    Optional<String> catalog();
+}

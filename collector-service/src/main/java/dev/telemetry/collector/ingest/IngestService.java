@@ -1,0 +1,137 @@
+package dev.telemetry.collector.ingest;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.telemetry.collector.consent.ConsentFreshness;
+import dev.telemetry.collector.consent.ConsentProjection;
+import dev.telemetry.collector.consent.ConsentRule;
+import dev.telemetry.collector.consent.ConsentTimeline;
+import dev.telemetry.collector.ingest.EventValidator.Checked;
+import dev.telemetry.contract.Pseudonyms;
+import dev.telemetry.contract.catalog.EventCatalog;
+import dev.telemetry.contract.usage.UsageEvent;
+
+/**
+ * One push: validate each event, look up the consent of all its machines in one query, judge each event by the
+ * consent rule, then append the accepted ones to Kafka in one batch. Nothing is reported accepted before Kafka
+ * acknowledged it.
+ */
+@ApplicationScoped
+public class IngestService {
+
+    private final EventValidator validator;
+    private final EventCatalog catalog;
+    private final Pseudonyms pseudonyms;
+    private final ConsentProjection consent;
+    private final ConsentFreshness freshness;
+    private final ConsentRule rule;
+    private final UsagePublisher publisher;
+    private final Clock clock;
+    /** Recently accepted (pseudonym, id) pairs: lets a resend be answered "duplicate". Downstream dedupes exactly. */
+    private final Cache<String, Boolean> recentlyAccepted;
+
+    IngestService(CollectorConfig config, EventCatalog catalog, Pseudonyms pseudonyms, ConsentProjection consent,
+            ConsentFreshness freshness, UsagePublisher publisher, Clock clock) {
+        this.validator = new EventValidator(catalog, config.clockSkew(), config.maxEventAge());
+        this.catalog = catalog;
+        this.pseudonyms = pseudonyms;
+        this.consent = consent;
+        this.freshness = freshness;
+        this.rule = new ConsentRule(config.clockSkew(), config.optOutGrace());
+        this.publisher = publisher;
+        this.clock = clock;
+        this.recentlyAccepted = Caffeine.newBuilder().maximumSize(config.duplicateCacheSize())
+                .expireAfterWrite(config.duplicateCacheTtl().toMillis(), TimeUnit.MILLISECONDS).build();
+    }
+
+    /** @param store false for {@code /validate}: the same verdicts, nothing appended or remembered */
+    public Uni<PushResult> push(List<JsonNode> events, boolean store) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        List<Checked> checked = events.stream().map(event -> validator.check(event, now)).toList();
+        Set<String> machines = new HashSet<>();
+        List<String> pseudonymOf = new ArrayList<>();
+        for (Checked event : checked) {
+            String pseudonym = event.event() == null ? null : pseudonyms.of(event.event().anonymousId());
+            pseudonymOf.add(pseudonym);
+            if (pseudonym != null) {
+                machines.add(pseudonym);
+            }
+        }
+        Instant consumedUpTo = freshness.consumedUpTo();
+        return consent.timelines(machines).chain(timelines -> {
+            List<EventResult> results = new ArrayList<>();
+            List<UsageEvent> accepted = new ArrayList<>();
+            Set<String> seenInBatch = new HashSet<>();
+            for (int i = 0; i < checked.size(); i++) {
+                results.add(judge(i, checked.get(i), pseudonymOf.get(i), timelines, now, consumedUpTo, seenInBatch,
+                        accepted));
+            }
+            if (!store) {
+                return Uni.createFrom().item(PushResult.of(results));
+            }
+            return publisher.publish(accepted)
+                    .onFailure().transform(LogUnavailableException::new)
+                    .invoke(() -> accepted.forEach(event -> recentlyAccepted.put(key(event.pseudonym(),
+                            event.eventId().toString()), true)))
+                    .replaceWith(() -> PushResult.of(results));
+        });
+    }
+
+    private EventResult judge(int index, Checked checked, String pseudonym, Map<String, ConsentTimeline> timelines,
+            Instant now, Instant consumedUpTo, Set<String> seenInBatch, List<UsageEvent> accepted) {
+        if (checked.event() == null) {
+            return new EventResult(index, checked.id(), EventResult.REJECTED, checked.reason(), checked.detail());
+        }
+        EventValidator.ValidEvent event = checked.event();
+        String key = key(pseudonym, checked.id());
+        if (!seenInBatch.add(key)) {
+            return new EventResult(index, checked.id(), EventResult.DUPLICATE, "duplicate_in_batch",
+                    "the same event appears earlier in this push");
+        }
+        if (recentlyAccepted.getIfPresent(key) != null) {
+            return new EventResult(index, checked.id(), EventResult.DUPLICATE, "already_accepted",
+                    "this event was accepted before");
+        }
+        ConsentRule.Verdict verdict = rule.judge(timelines.getOrDefault(pseudonym, ConsentTimeline.NONE),
+                event.timestamp(), now, consumedUpTo);
+        switch (verdict.outcome()) {
+            case REJECT :
+                return new EventResult(index, checked.id(), EventResult.REJECTED, verdict.reason(),
+                        ConsentReasons.detail(verdict.reason()));
+            case RETRY :
+                return new EventResult(index, checked.id(), EventResult.RETRY, verdict.reason(),
+                        ConsentReasons.detail(verdict.reason()));
+            default :
+                accepted.add(new UsageEvent(event.id(), pseudonym, event.timestamp(), event.kind(), event.os(),
+                        event.build(), event.data(), now, catalog.id()));
+                return EventResult.accepted(index, checked.id());
+        }
+    }
+
+    private static String key(String pseudonym, String id) {
+        return pseudonym + ":" + id;
+    }
+
+    /** Kafka did not acknowledge the batch: the push is answered 503 and nothing is reported accepted. */
+    public static final class LogUnavailableException extends RuntimeException {
+        LogUnavailableException(Throwable cause) {
+            super("the event log is unavailable", cause);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.telemetry.collector.consent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.telemetry.collector.CliMachine;
+import dev.telemetry.contract.IntegrationJson;
+import dev.telemetry.contract.Topics;
+import dev.telemetry.contract.usage.UsageEvent;
+import dev.telemetry.testing.TopicReader;
+
+/**
+ * The consent flows of the collector, against the real consent topic format. Consent times are set in the past
+ * where a decisive answer is expected, because the rule allows two minutes of client clock skew.
+ */
+@QuarkusTest
+class ConsentFlowsTest {
+
+    @Inject
+    ConsentFreshness freshness;
+
+    private static Instant minutesAgo(int minutes) {
+        return Instant.now().minus(Duration.ofMinutes(minutes)).truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** Waits until the collector has consumed the whole consent log as of now. */
+    private void awaitConsentLogConsumed() {
+        Instant now = Instant.now();
+        await().atMost(Duration.ofSeconds(60)).until(() -> freshness.consumedUpTo().isAfter(now));
+    }
+
+    @Test
+    void optInThenPushIsAcceptedAndAppendedPseudonymised() {
+        CliMachine machine = CliMachine.create().optedIn(minutesAgo(30)).awaitProjected();
+        var start = machine.event("start_begin", minutesAgo(20));
+        start.putObject("data").put("cpus", 4).put("services", "default");
+
+        CliMachine.push(List.of(start)).then().statusCode(200)
+                .body("accepted", equalTo(1))
+                .body("results.status", contains("accepted"));
+
+        List<ConsumerRecord<String, String>> published = TopicReader.readUntil(Topics.USAGE,
+                all -> all.stream().anyMatch(r -> machine.pseudonym().equals(r.key())), Duration.ofSeconds(60));
+        ConsumerRecord<String, String> record = published.stream()
+                .filter(r -> machine.pseudonym().equals(r.key())).findFirst().orElseThrow();
+        UsageEvent event = IntegrationJson.read(record.value(), UsageEvent.class);
+        assertThat(event.eventId().toString()).isEqualTo(start.get("id").asText());
+        assertThat(event.event()).isEqualTo("start_begin");
+        assertThat(event.data()).containsEntry("cpus", 4).containsEntry("services", "default");
+        assertThat(event.catalog()).isEqualTo("cf-dev@1");
+        assertThat(record.value()).doesNotContain(machine.anonymousId());
+    }
+
+    @Test
+    void telemetryOffPushedBeforeTheOptOutIsAccepted() {
+        CliMachine machine = CliMachine.create().optedIn(minutesAgo(30)).awaitProjected();
+
+        CliMachine.push(List.of(machine.event("stop", minutesAgo(6)), machine.event("telemetry_off", minutesAgo(5))))
+                .then().statusCode(200).body("accepted", equalTo(2));
+        machine.optedOut(minutesAgo(5)).awaitProjected();
+    }
+
+    @Test
+    void afterTheOptOutEarlierEventsAreAcceptedWithinGraceAndLaterOnesRejected() {
+        CliMachine machine = CliMachine.create().optedIn(minutesAgo(30)).optedOut(minutesAgo(5)).awaitProjected();
+        awaitConsentLogConsumed();
+
+        CliMachine.push(List.of(
+                machine.event("stop", minutesAgo(7)),
+                machine.event("telemetry_off", minutesAgo(5)),
+                machine.event("start_begin", minutesAgo(2).minusSeconds(30))))
+                .then().statusCode(200)
+                .body("results.status", contains("accepted", "accepted", "rejected"))
+                .body("results[2].reason", equalTo("after_opt_out"));
+    }
+
+    @Test
+    void machineThatNeverOptedInIsRejected() {
+        CliMachine machine = CliMachine.create();
+        awaitConsentLogConsumed();
+
+        CliMachine.push(List.of(machine.event("start_begin", minutesAgo(10)))).then().statusCode(200)
+                .body("rejected", equalTo(1))
+                .body("results[0].status", equalTo("rejected"))
+                .body("results[0].reason", equalTo("no_consent"));
+    }
+
+    @Test
+    void optInNotYetSeenByTheCollectorMeansRetryNeverRejected() {
+        CliMachine machine = CliMachine.create();
+        var start = machine.event("start_begin", Instant.now().truncatedTo(ChronoUnit.MILLIS));
+
+        CliMachine.push(List.of(start)).then().statusCode(200)
+                .body("retry", equalTo(1))
+                .body("results[0].status", equalTo("retry"))
+                .body("results[0].reason", equalTo("consent_pending"));
+
+        machine.optedIn(minutesAgo(1)).awaitProjected();
+        CliMachine.push(List.of(start)).then().statusCode(200).body("accepted", equalTo(1));
+    }
+
+    @Test
+    void afterAnErasureRequestEverythingCapturedBeforeIsRejected() {
+        CliMachine machine = CliMachine.create().optedIn(minutesAgo(30)).erased(minutesAgo(5)).awaitProjected();
+
+        CliMachine.push(List.of(machine.event("stop", minutesAgo(20)), machine.event("telemetry_off", minutesAgo(6))))
+                .then().statusCode(200)
+                .body("results.status", contains("rejected", "rejected"))
+                .body("results.reason", contains("erased", "erased"));
+    }
+}
