@@ -17,12 +17,13 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 
-import dev.telemetry.collector.consent.ConsentFreshness;
-import dev.telemetry.collector.consent.ConsentProjection;
-import dev.telemetry.collector.consent.ConsentRule;
-import dev.telemetry.collector.consent.ConsentTimeline;
 import dev.telemetry.collector.ingest.EventValidator.Checked;
+import dev.telemetry.consentview.ConsentFreshness;
+import dev.telemetry.consentview.ConsentRule;
+import dev.telemetry.consentview.ConsentTimeline;
+import dev.telemetry.consentview.ConsentView;
 import dev.telemetry.contract.Pseudonyms;
 import dev.telemetry.contract.catalog.EventCatalog;
 import dev.telemetry.contract.usage.UsageEvent;
@@ -38,7 +39,8 @@ public class IngestService {
     private final EventValidator validator;
     private final EventCatalog catalog;
     private final Pseudonyms pseudonyms;
-    private final ConsentProjection consent;
+    private final ConsentView consent;
+    private final Pool pool;
     private final ConsentFreshness freshness;
     private final ConsentRule rule;
     private final UsagePublisher publisher;
@@ -46,12 +48,13 @@ public class IngestService {
     /** Recently accepted (pseudonym, id) pairs: lets a resend be answered "duplicate". Downstream dedupes exactly. */
     private final Cache<String, Boolean> recentlyAccepted;
 
-    IngestService(CollectorConfig config, EventCatalog catalog, Pseudonyms pseudonyms, ConsentProjection consent,
+    IngestService(CollectorConfig config, EventCatalog catalog, Pseudonyms pseudonyms, ConsentView consent, Pool pool,
             ConsentFreshness freshness, UsagePublisher publisher, Clock clock) {
         this.validator = new EventValidator(catalog, config.clockSkew(), config.maxEventAge());
         this.catalog = catalog;
         this.pseudonyms = pseudonyms;
         this.consent = consent;
+        this.pool = pool;
         this.freshness = freshness;
         this.rule = new ConsentRule(config.clockSkew(), config.optOutGrace());
         this.publisher = publisher;
@@ -74,7 +77,7 @@ public class IngestService {
             }
         }
         Instant consumedUpTo = freshness.consumedUpTo();
-        return consent.timelines(machines).chain(timelines -> {
+        return consent.timelines(pool, machines).chain(timelines -> {
             List<EventResult> results = new ArrayList<>();
             List<UsageEvent> accepted = new ArrayList<>();
             Set<String> seenInBatch = new HashSet<>();

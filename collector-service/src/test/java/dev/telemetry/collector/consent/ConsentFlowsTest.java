@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.telemetry.collector.CliMachine;
+import dev.telemetry.consentview.ConsentFreshness;
 import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.Topics;
 import dev.telemetry.contract.usage.UsageEvent;

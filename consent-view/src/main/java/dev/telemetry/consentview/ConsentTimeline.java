@@ -1,4 +1,4 @@
-package dev.telemetry.collector.consent;
+package dev.telemetry.consentview;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
-package dev.telemetry.collector.consent;
+package dev.telemetry.consentview;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.telemetry.collector.consent.ConsentTimeline.Entry;
-import dev.telemetry.collector.consent.ConsentTimeline.Kind;
+import dev.telemetry.consentview.ConsentTimeline.Entry;
+import dev.telemetry.consentview.ConsentTimeline.Kind;
 
 /**
  * Whether a machine's consent covers an event, judged by the event's own (client) time. Pure; the exact rule is

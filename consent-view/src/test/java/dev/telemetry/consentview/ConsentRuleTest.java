@@ -1,4 +1,4 @@
-package dev.telemetry.collector.consent;
+package dev.telemetry.consentview;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,9 +7,9 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
-import dev.telemetry.collector.consent.ConsentRule.Outcome;
-import dev.telemetry.collector.consent.ConsentRule.Verdict;
-import dev.telemetry.collector.consent.ConsentTimeline.Kind;
+import dev.telemetry.consentview.ConsentRule.Outcome;
+import dev.telemetry.consentview.ConsentRule.Verdict;
+import dev.telemetry.consentview.ConsentTimeline.Kind;
 
 /** The consent rule with the shipped defaults: 2 minutes of clock skew, 10 minutes of grace after an opt-out. */
 class ConsentRuleTest {

@@ -1,4 +1,4 @@
-package dev.telemetry.collector.consent;
+package dev.telemetry.consentview;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -53,7 +53,7 @@ public class ConsentFreshness {
         return consumedUpTo.get();
     }
 
-    @Scheduled(every = "${collector.consent.freshness-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${consent-view.freshness-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
         Instant readAt = clock.instant();
         try {
