@@ -6,9 +6,9 @@ CREATE TABLE machine_consent (
     timeline  jsonb  NOT NULL
 );
 
--- The last consent-topic offset applied per partition, written in the same transaction as machine_consent.
--- Compared with the topic's end offsets, it tells up to when the projection is complete.
+-- Per consent-topic partition, the latest watermark applied: every consent event recorded before it is in
+-- machine_consent. The lowest over all partitions is how far the projection is complete.
 CREATE TABLE consent_progress (
-    topic_partition  int    PRIMARY KEY,
-    processed_offset bigint NOT NULL
+    topic_partition int         PRIMARY KEY,
+    watermark       timestamptz NOT NULL
 );

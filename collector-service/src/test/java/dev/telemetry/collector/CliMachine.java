@@ -79,8 +79,12 @@ public final class CliMachine {
         return publish(new ErasureRequested(UUID.randomUUID(), pseudonym(), ++version, at, UUID.randomUUID()));
     }
 
-    /** Waits until the collector's projection has applied every consent event of this machine. */
+    /**
+     * Waits until the collector's projection has applied every consent event of this machine, after a watermark
+     * (as consent-service's relay sends once its outbox is empty).
+     */
     public CliMachine awaitProjected() {
+        TopicReader.consentWatermark(Instant.now());
         long expected = version;
         await().atMost(Duration.ofSeconds(60)).until(() -> TestDatabase.count(
                 "SELECT count(*) FROM machine_consent WHERE pseudonym = ? AND version >= ?", pseudonym(),

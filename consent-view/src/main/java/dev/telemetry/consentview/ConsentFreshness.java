@@ -1,6 +1,5 @@
 package dev.telemetry.consentview;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -13,9 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -27,9 +24,9 @@ import io.vertx.mutiny.sqlclient.Row;
 import dev.telemetry.contract.Topics;
 
 /**
- * Up to when the consent projection is complete: every second, compare the consent topic's end offsets with the
- * offsets the projection has applied; if it has applied all of them, every consent event published before the
- * moment the end offsets were read is in {@code machine_consent}. That moment is {@link #consumedUpTo()}.
+ * Up to when the consent view is complete: the lowest watermark applied across all partitions of the consent topic
+ * ({@link dev.telemetry.contract.consent.ConsentWatermark}). Every consent event recorded before that instant is in
+ * {@code machine_consent}. Until every partition has a watermark, nothing is known complete.
  */
 @ApplicationScoped
 public class ConsentFreshness {
@@ -37,13 +34,11 @@ public class ConsentFreshness {
     private static final Logger LOG = Logger.getLogger(ConsentFreshness.class);
 
     private final Pool pool;
-    private final Clock clock;
     private final Admin admin;
     private final AtomicReference<Instant> consumedUpTo = new AtomicReference<>(Instant.EPOCH);
 
-    ConsentFreshness(Pool pool, Clock clock, @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
+    ConsentFreshness(Pool pool, @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
         this.pool = pool;
-        this.clock = clock;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
@@ -55,46 +50,37 @@ public class ConsentFreshness {
 
     @Scheduled(every = "${consent-view.freshness-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
-        Instant readAt = clock.instant();
         try {
-            Map<Integer, Long> end = endOffsets();
-            Map<Integer, Long> applied = appliedOffsets();
-            boolean complete = end.entrySet().stream()
-                    .allMatch(partition -> partition.getValue() == 0
-                            || applied.getOrDefault(partition.getKey(), -1L) >= partition.getValue() - 1);
-            if (complete) {
-                consumedUpTo.accumulateAndGet(readAt, (a, b) -> a.isAfter(b) ? a : b);
+            int partitions = partitions();
+            Map<Integer, Instant> watermarks = watermarks();
+            if (partitions > 0 && watermarks.keySet().containsAll(
+                    java.util.stream.IntStream.range(0, partitions).boxed().toList())) {
+                Instant lowest = watermarks.values().stream().min(Instant::compareTo).orElseThrow();
+                consumedUpTo.accumulateAndGet(lowest, (a, b) -> a.isAfter(b) ? a : b);
             }
         } catch (Exception e) {
             LOG.debugf("consent freshness check failed: %s", e.getMessage());
         }
     }
 
-    private Map<Integer, Long> endOffsets() throws Exception {
-        TopicDescription topic;
+    private int partitions() throws Exception {
         try {
-            topic = admin.describeTopics(List.of(Topics.CONSENT)).allTopicNames().get(5, TimeUnit.SECONDS)
-                    .get(Topics.CONSENT);
+            TopicDescription topic = admin.describeTopics(List.of(Topics.CONSENT)).allTopicNames()
+                    .get(5, TimeUnit.SECONDS).get(Topics.CONSENT);
+            return topic.partitions().size();
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                return Map.of(); // nothing was ever published
+                return 0;
             }
             throw e;
         }
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        topic.partitions()
-                .forEach(p -> request.put(new TopicPartition(Topics.CONSENT, p.partition()), OffsetSpec.latest()));
-        Map<Integer, Long> result = new HashMap<>();
-        admin.listOffsets(request).all().get(5, TimeUnit.SECONDS)
-                .forEach((partition, info) -> result.put(partition.partition(), info.offset()));
-        return result;
     }
 
-    private Map<Integer, Long> appliedOffsets() {
-        Map<Integer, Long> result = new HashMap<>();
-        for (Row row : pool.query("SELECT topic_partition, processed_offset FROM consent_progress").execute()
+    private Map<Integer, Instant> watermarks() {
+        Map<Integer, Instant> result = new HashMap<>();
+        for (Row row : pool.query("SELECT topic_partition, watermark FROM consent_progress").execute()
                 .await().atMost(java.time.Duration.ofSeconds(5))) {
-            result.put(row.getInteger("topic_partition"), row.getLong("processed_offset"));
+            result.put(row.getInteger("topic_partition"), row.getOffsetDateTime("watermark").toInstant());
         }
         return result;
     }

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
@@ -19,21 +20,45 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import dev.telemetry.contract.IntegrationJson;
+import dev.telemetry.contract.Topics;
 import dev.telemetry.contract.consent.ConsentGranted;
 import dev.telemetry.contract.consent.ConsentMessage;
+import dev.telemetry.contract.consent.ConsentWatermark;
 import dev.telemetry.contract.consent.ConsentWithdrawn;
 
 /**
  * A consumer's view of {@code telemetry.consent.v1}: each machine's consent timeline, kept in the consumer's own
- * database. The service consuming the topic calls {@link #apply} and {@link #recordOffset} in one transaction, so each
- * message counts exactly once: its per-machine {@code version} tells a redelivery from news. Needs the tables
- * {@code machine_consent(pseudonym text PRIMARY KEY, version bigint, timeline jsonb)} and
- * {@code consent_progress(topic_partition int PRIMARY KEY, processed_offset bigint)} in the service's migrations.
+ * database. The service consuming the topic calls {@link #apply} for consent messages and {@link #recordWatermark} for
+ * watermarks; each message counts exactly once, as its per-machine {@code version} tells a redelivery from news.
+ * Needs the tables {@code machine_consent(pseudonym text PRIMARY KEY, version bigint, timeline jsonb)} and
+ * {@code consent_progress(topic_partition int PRIMARY KEY, watermark timestamptz)} in the service's migrations.
  */
 @ApplicationScoped
 public class ConsentView {
 
     private static final Logger LOG = Logger.getLogger(ConsentView.class);
+
+    /**
+     * Applies one record of the consent topic: a watermark, or a consent message. Returns the message if it was news
+     * (not a redelivery), so the caller can add its own effects in the same transaction.
+     */
+    public Uni<Optional<ConsentMessage>> consume(SqlClient tx, ConsumerRecord<String, String> record) {
+        try {
+            if (ConsentWatermark.TYPE.equals(IntegrationJson.type(record.value()))) {
+                ConsentWatermark watermark = IntegrationJson.read(record.value(), ConsentWatermark.class);
+                return recordWatermark(tx, record.partition(), watermark.occurredAt())
+                        .replaceWith(Optional.<ConsentMessage>empty());
+            }
+            ConsentMessage message = IntegrationJson.read(record.value(), ConsentMessage.class);
+            return apply(tx, message).map(applied -> applied.map(timeline -> message));
+        } catch (IntegrationJson.UnreadableEventException e) {
+            // Never log the payload; where it is and why is enough to find the producer's bug.
+            LOG.errorf("skipping unreadable message at %s-%d@%d: %s", Topics.CONSENT, record.partition(),
+                    record.offset(), e.getMessage());
+            return Uni.createFrom().item(Optional.empty());
+        }
+    }
 
     /** Applies the message; the machine's new timeline, or empty if this version was applied before. */
     public Uni<Optional<ConsentTimeline>> apply(SqlClient tx, ConsentMessage message) {
@@ -59,13 +84,15 @@ public class ConsentView {
                 });
     }
 
-    /** Records that the message at this offset is applied (see {@link ConsentFreshness}). */
-    public Uni<Void> recordOffset(SqlClient tx, int partition, long offset) {
-        return tx.preparedQuery(
-                """
-                        INSERT INTO consent_progress (topic_partition, processed_offset) VALUES ($1, $2)
-                        ON CONFLICT (topic_partition) DO UPDATE SET processed_offset = GREATEST(consent_progress.processed_offset, $2)""")
-                .execute(Tuple.of(partition, offset))
+    /**
+     * Records a watermark of consent-service: everything on this partition recorded before {@code upTo} is applied
+     * (see {@link ConsentFreshness}).
+     */
+    public Uni<Void> recordWatermark(SqlClient tx, int partition, Instant upTo) {
+        return tx.preparedQuery("""
+                INSERT INTO consent_progress (topic_partition, watermark) VALUES ($1, $2)
+                ON CONFLICT (topic_partition) DO UPDATE SET watermark = GREATEST(consent_progress.watermark, $2)""")
+                .execute(Tuple.of(partition, upTo.atOffset(java.time.ZoneOffset.UTC)))
                 .replaceWithVoid();
     }
 
@@ -79,6 +106,18 @@ public class ConsentView {
                 .execute(Tuple.of(pseudonyms.toArray(String[]::new)))
                 .map(rows -> {
                     Map<String, ConsentTimeline> result = new HashMap<>();
+                    for (Row row : rows) {
+                        result.put(row.getString("pseudonym"), timeline(row));
+                    }
+                    return result;
+                });
+    }
+
+    /** Every machine's timeline, by pseudonym in order (for rebuilds). */
+    public Uni<Map<String, ConsentTimeline>> all(SqlClient client) {
+        return client.query("SELECT pseudonym, version, timeline FROM machine_consent ORDER BY pseudonym").execute()
+                .map(rows -> {
+                    Map<String, ConsentTimeline> result = new java.util.LinkedHashMap<>();
                     for (Row row : rows) {
                         result.put(row.getString("pseudonym"), timeline(row));
                     }

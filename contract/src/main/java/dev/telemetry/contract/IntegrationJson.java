@@ -37,6 +37,16 @@ public final class IntegrationJson {
         }
     }
 
+    /** The {@code type} of a message, to dispatch on before reading it; null if it has none. */
+    public static String type(String json) {
+        try {
+            JsonNode type = MAPPER.readTree(json).get("type");
+            return type == null || !type.isTextual() ? null : type.asText();
+        } catch (IOException e) {
+            throw new UnreadableEventException(e.getMessage(), e);
+        }
+    }
+
     /** @throws UnreadableEventException if the JSON is malformed, of an unknown type or a newer schema */
     public static <T extends IntegrationEvent> T read(String json, Class<T> type) {
         try {

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.telemetry.contract.consent.ConsentGranted;
 import dev.telemetry.contract.consent.ConsentMessage;
+import dev.telemetry.contract.consent.ConsentWatermark;
 import dev.telemetry.contract.consent.ConsentWithdrawn;
 import dev.telemetry.contract.consent.ErasureRequested;
 import dev.telemetry.contract.erasure.ErasureCompleted;
@@ -50,6 +51,7 @@ class IntegrationEventSnapshotTest {
                         ConsentMessage.class),
                 Arguments.of("erasure.completed.v1", new ErasureCompleted(EVENT_ID, PSEUDONYM, AT, RECEIPT),
                         ErasureCompleted.class),
+                Arguments.of("consent.watermark.v1", new ConsentWatermark(EVENT_ID, AT, 2), ConsentWatermark.class),
                 Arguments.of("usage.event.v1", new UsageEvent(EVENT_ID, PSEUDONYM, AT, "start_begin", "linux",
                         "0.0.1234", new java.util.TreeMap<>(java.util.Map.of("cpus", 4, "services", "default")),
                         AT.plusSeconds(60), "cf-dev@1"), UsageEvent.class));

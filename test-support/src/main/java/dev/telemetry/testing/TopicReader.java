@@ -1,10 +1,12 @@
 package dev.telemetry.testing;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -18,6 +20,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
+
+import dev.telemetry.contract.IntegrationJson;
+import dev.telemetry.contract.Topics;
+import dev.telemetry.contract.consent.ConsentWatermark;
 
 /** Reads and writes topics of the test broker directly, as another service would. */
 public final class TopicReader {
@@ -65,6 +71,28 @@ public final class TopicReader {
             throw new IllegalStateException(e);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("could not send to " + topic, e.getCause());
+        }
+    }
+
+    /**
+     * Sends a consent watermark to every partition of the consent topic, as consent-service's relay does when its
+     * outbox is empty: consent published so far is complete up to {@code upTo}.
+     */
+    public static void consentWatermark(Instant upTo) {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new StringSerializer())) {
+            int partitions = producer.partitionsFor(Topics.CONSENT).size();
+            for (int partition = 0; partition < partitions; partition++) {
+                producer.send(new ProducerRecord<>(Topics.CONSENT, partition, null,
+                        IntegrationJson.write(new ConsentWatermark(UUID.randomUUID(), upTo, partition)))).get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("could not send a consent watermark", e.getCause());
         }
     }
 

@@ -12,7 +12,7 @@ class ApiKeyTest extends ApiKeyContractTest {
 
     @Override
     protected Response call(RequestSpecification request) {
-        return request.when().get("/test/probe");
+        return request.when().get("/v1/admin/reports/2020-Q1/preview");
     }
 
     @Override
