@@ -1,14 +1,3 @@
--- The report service's view of telemetry.consent.v1 (see the consent-view module).
-CREATE TABLE machine_consent (
-    pseudonym text   PRIMARY KEY,
-    version   bigint NOT NULL,
-    timeline  jsonb  NOT NULL
-);
-CREATE TABLE consent_progress (
-    topic_partition int         PRIMARY KEY,
-    watermark       timestamptz NOT NULL
-);
-
 -- Usage events already counted, so a redelivered or resent event never counts twice. Rows of a quarter are
 -- deleted when it is published (later events for it are not counted anyway).
 CREATE TABLE counted_event (

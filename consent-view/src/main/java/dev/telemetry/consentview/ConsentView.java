@@ -31,8 +31,7 @@ import dev.telemetry.contract.consent.ConsentWithdrawn;
  * A consumer's view of {@code telemetry.consent.v1}: each machine's consent timeline, kept in the consumer's own
  * database. The service consuming the topic calls {@link #apply} for consent messages and {@link #recordWatermark} for
  * watermarks; each message counts exactly once, as its per-machine {@code version} tells a redelivery from news.
- * Needs the tables {@code machine_consent(pseudonym text PRIMARY KEY, version bigint, timeline jsonb)} and
- * {@code consent_progress(topic_partition int PRIMARY KEY, watermark timestamptz)} in the service's migrations.
+ * Its tables come with the module ({@code db/consent-view}): add that location to the service's Flyway locations.
  */
 @ApplicationScoped
 public class ConsentView {

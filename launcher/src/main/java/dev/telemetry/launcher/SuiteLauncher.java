@@ -195,7 +195,10 @@ public final class SuiteLauncher implements Callable<Integer> {
         env.put("POSTGRES_PASSWORD", LocalPostgres.PASSWORD);
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("API_KEYS_PUBLIC_KEY_LOCATION", keys.publicKey().toAbsolutePath().toString());
-        env.put("PSEUDONYM_KEY", keys.pseudonymKey());
+        if (!service.name.equals("report-service")) {
+            // Only the services that receive raw anonymous ids hold the key that pseudonymises them.
+            env.put("PSEUDONYM_KEY", keys.pseudonymKey());
+        }
         return env;
     }
 
