@@ -1,10 +1,13 @@
 package dev.telemetry.report.reporting;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -36,10 +39,12 @@ public class ReportBuilder {
     private final EventCatalog catalog;
 
     ReportBuilder(@ConfigProperty(name = "report.minimum-cell-machines") int k,
-            @ConfigProperty(name = "report.top-builds") int topBuilds) {
+            @ConfigProperty(name = "report.top-builds") int topBuilds,
+            @ConfigProperty(name = "report.catalog") Optional<String> catalogFile) throws IOException {
         this.k = k;
         this.topBuilds = topBuilds;
-        this.catalog = EventCatalog.cfDev();
+        // The same catalog as the collector's, so every event kind it accepts has a row.
+        this.catalog = catalogFile.isPresent() ? EventCatalog.load(Path.of(catalogFile.get())) : EventCatalog.cfDev();
     }
 
     public int minimumCellMachines() {
