@@ -1,6 +1,7 @@
 package dev.telemetry.collector.ingest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -10,6 +11,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({ "index", "id", "status", "reason", "detail" })
 public record EventResult(int index, String id, String status, String reason, String detail) {
 
     public static final String ACCEPTED = "accepted";
