@@ -52,7 +52,10 @@ public class OutboxRelay {
     private static final long SAFETY_NET_MILLIS = 2000;
     /** A consent transaction commits within this long of its recorded time (ledger transactions take ms). */
     private static final Duration COMMIT_MARGIN = Duration.ofSeconds(5);
-    private static final Duration WATERMARK_INTERVAL = Duration.ofSeconds(1);
+    /** Right after relaying consent events, consumers learn quickly that they are complete. */
+    private static final Duration WATERMARK_AFTER_RELAY = Duration.ofSeconds(1);
+    /** When idle, a watermark now and then keeps freshness moving without filling the topic. */
+    private static final Duration WATERMARK_WHEN_IDLE = Duration.ofSeconds(10);
 
     private final Vertx vertx;
     private final MutinyEmitter<String> emitter;
@@ -63,6 +66,7 @@ public class OutboxRelay {
     private volatile boolean leading;
     private volatile boolean connecting;
     private volatile Instant lastWatermark = Instant.EPOCH;
+    private volatile boolean relayedSinceWatermark = true;
     private long timer = -1;
     private final Admin admin;
     private final Clock clock;
@@ -164,10 +168,11 @@ public class OutboxRelay {
 
     /**
      * The outbox was empty at {@code upTo} (less the commit margin): tells every partition that all consent events
-     * recorded before it are on the topic, at most once a second.
+     * recorded before it are on the topic; a second after relaying, otherwise every ten seconds.
      */
     private Uni<Void> watermarks(Instant upTo) {
-        if (Duration.between(lastWatermark, clock.instant()).compareTo(WATERMARK_INTERVAL) < 0) {
+        Duration interval = relayedSinceWatermark ? WATERMARK_AFTER_RELAY : WATERMARK_WHEN_IDLE;
+        if (Duration.between(lastWatermark, clock.instant()).compareTo(interval) < 0) {
             return Uni.createFrom().voidItem();
         }
         return Uni.createFrom()
@@ -186,7 +191,10 @@ public class OutboxRelay {
                             ? Uni.createFrom().voidItem()
                             : Uni.join().all(sends).andFailFast().replaceWithVoid();
                 })
-                .invoke(() -> lastWatermark = clock.instant());
+                .invoke(() -> {
+                    lastWatermark = clock.instant();
+                    relayedSinceWatermark = false;
+                });
     }
 
     private Uni<Integer> relayBatch(PgConnection current) {
@@ -214,6 +222,7 @@ public class OutboxRelay {
                     return Uni.join().all(sends).andFailFast()
                             .chain(() -> current.preparedQuery("DELETE FROM outbox WHERE position <= $1")
                                     .execute(Tuple.of(upTo)))
+                            .invoke(() -> relayedSinceWatermark = true)
                             .replaceWith(count);
                 });
     }

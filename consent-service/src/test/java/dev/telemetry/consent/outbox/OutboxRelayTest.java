@@ -16,6 +16,7 @@ import dev.telemetry.consent.Machine;
 import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.Topics;
 import dev.telemetry.contract.consent.ConsentMessage;
+import dev.telemetry.contract.consent.ConsentWatermark;
 import dev.telemetry.testing.TestDatabase;
 import dev.telemetry.testing.TopicReader;
 
@@ -59,6 +60,26 @@ class OutboxRelayTest {
         assertThat(afterRestart.subList(2, 4)).extracting(ConsentMessage::eventId)
                 .containsExactlyElementsOf(sent.stream().map(ConsentMessage::eventId).toList());
         assertThat(afterRestart).containsAll(sent);
+    }
+
+    @Test
+    void onceTheOutboxIsEmptyEveryPartitionGetsAWatermarkPastTheLastEvent() {
+        Machine machine = Machine.newMachine();
+        machine.answer(true, "prompt");
+        ConsentMessage recorded = messagesOf(machine, 1).get(0);
+
+        List<ConsumerRecord<String, String>> records = TopicReader.readUntil(Topics.CONSENT,
+                all -> partitionsWithWatermarkAfter(all, recorded.occurredAt()) == 3, Duration.ofSeconds(60));
+
+        assertThat(partitionsWithWatermarkAfter(records, recorded.occurredAt())).isEqualTo(3);
+    }
+
+    private static long partitionsWithWatermarkAfter(List<ConsumerRecord<String, String>> records,
+            java.time.Instant after) {
+        return records.stream()
+                .filter(r -> ConsentWatermark.TYPE.equals(IntegrationJson.type(r.value())))
+                .filter(r -> IntegrationJson.read(r.value(), ConsentWatermark.class).occurredAt().isAfter(after))
+                .map(ConsumerRecord::partition).distinct().count();
     }
 
     private static List<ConsentMessage> messagesOf(Machine machine, int expected) {
