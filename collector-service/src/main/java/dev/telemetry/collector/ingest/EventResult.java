@@ -11,7 +11,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({ "index", "id", "status", "reason", "detail" })
+@JsonPropertyOrder({"index", "id", "status", "reason", "detail"})
 public record EventResult(int index, String id, String status, String reason, String detail) {
 
     public static final String ACCEPTED = "accepted";

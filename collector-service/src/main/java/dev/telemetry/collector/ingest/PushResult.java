@@ -8,7 +8,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** The answer to a push: counts per status and one result per event, in order. */
 @RegisterForReflection
-@JsonPropertyOrder({ "accepted", "duplicates", "rejected", "retry", "results" })
+@JsonPropertyOrder({"accepted", "duplicates", "rejected", "retry", "results"})
 public record PushResult(long accepted, long duplicates, long rejected, long retry, List<EventResult> results) {
 
     static PushResult of(List<EventResult> results) {
