@@ -1,0 +1,130 @@
+package dev.telemetry.client.demo;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.telemetry.client.ClientSettings;
+import dev.telemetry.client.TelemetryClient;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A stand-in for {@code cf dev}, showing the telemetry UX of the seeds: the first {@code start} at a terminal asks
+ * once; {@code telemetry --on/--off/--status} toggles; every command records its event and pushes at exit within two
+ * seconds. Configure with TELEMETRY_COLLECTOR_URL, TELEMETRY_CONSENT_URL and INGEST_API_KEY (see .local/keys.env).
+ */
+@Command(name = "cf-dev-demo", mixinStandardHelpOptions = true, subcommands = {CfDevDemo.Start.class,
+        CfDevDemo.Stop.class, CfDevDemo.Telemetry.class}, description = "A demo CLI with opt-in telemetry.")
+public final class CfDevDemo {
+
+    static final Duration PUSH_TIMEOUT = Duration.ofSeconds(2);
+
+    private final TelemetryClient telemetry;
+    private final PrintStream out;
+
+    public CfDevDemo(TelemetryClient telemetry, PrintStream out) {
+        this.telemetry = telemetry;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        String home = System.getProperty("user.home");
+        TelemetryClient telemetry = TelemetryClient.create(new ClientSettings(
+                URI.create(System.getenv().getOrDefault("TELEMETRY_COLLECTOR_URL", "http://127.0.0.1:8080")),
+                URI.create(System.getenv().getOrDefault("TELEMETRY_CONSENT_URL", "http://127.0.0.1:8081")),
+                System.getenv().getOrDefault("INGEST_API_KEY", ""), Path.of(home, ".cf-dev-demo", "telemetry"),
+                System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac")
+                        ? "darwin"
+                        : System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("win") ? "windows" : "linux",
+                "0.0.1", "CF_DEV_TELEMETRY"));
+        System.exit(new CommandLine(new CfDevDemo(telemetry, System.out)).execute(args));
+    }
+
+    @Command(name = "start", description = "Pretend to start CF Dev.")
+    static final class Start implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        CfDevDemo cli;
+
+        @Option(names = "--cpus", defaultValue = "4")
+        int cpus;
+
+        @Override
+        public Integer call() {
+            if (cli.telemetry.shouldPrompt()) {
+                cli.out.print("Help improve CF Dev by sending anonymous usage statistics? [y/N] ");
+                cli.out.flush();
+                cli.telemetry.answerPrompt(yes());
+            }
+            cli.telemetry.capture("start_begin", Map.of("cpus", cpus));
+            cli.out.println("CF Dev is running.");
+            cli.telemetry.capture("start_end", Map.of("duration_s", 1));
+            cli.telemetry.push(PUSH_TIMEOUT);
+            return 0;
+        }
+    }
+
+    @Command(name = "stop", description = "Pretend to stop CF Dev.")
+    static final class Stop implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        CfDevDemo cli;
+
+        @Override
+        public Integer call() {
+            cli.telemetry.capture("stop", Map.of());
+            cli.out.println("CF Dev is stopped.");
+            cli.telemetry.push(PUSH_TIMEOUT);
+            return 0;
+        }
+    }
+
+    @Command(name = "telemetry", description = "Turn anonymous usage telemetry on or off.")
+    static final class Telemetry implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        CfDevDemo cli;
+
+        @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Choice choice;
+
+        static final class Choice {
+            @Option(names = "--on")
+            boolean on;
+
+            @Option(names = "--off")
+            boolean off;
+
+            @Option(names = "--status")
+            boolean status;
+        }
+
+        @Override
+        public Integer call() {
+            if (choice.on) {
+                cli.telemetry.turnOn();
+            } else if (choice.off) {
+                cli.telemetry.turnOff(PUSH_TIMEOUT);
+            }
+            cli.out.println("Telemetry is " + cli.telemetry.status() + ".");
+            return 0;
+        }
+    }
+
+    private static boolean yes() {
+        try {
+            String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            return answer != null && answer.trim().toLowerCase(Locale.ROOT).startsWith("y");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
