@@ -67,7 +67,7 @@ public class Rebuild {
                 .chain(machines -> Uni.createFrom().item(this::readUsageLog)
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                         // The consent view is complete for everything in the log read so far.
-                        .chain(events -> usage.apply(tx, events, Instant.now().plus(Duration.ofDays(3650)))
+                        .chain(events -> usage.apply(tx, events, Instant.MAX)
                                 .map(counted -> new Result(machines, events.size(), counted)))))
                 .invoke(result -> LOG.infof("rebuilt unpublished quarters: %d machines, %d events read, %d counted",
                         result.machines(), result.eventsRead(), result.eventsCounted()));

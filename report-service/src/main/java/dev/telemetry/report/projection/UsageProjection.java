@@ -76,18 +76,18 @@ public class UsageProjection {
             return Uni.createFrom().voidItem();
         }
         return awaitConsentUpTo(neededConsent(events))
-                .chain(() -> pool.withTransaction(tx -> Aggregates.lock(tx).chain(() -> apply(tx, events, null))))
+                .chain(() -> pool.withTransaction(
+                        tx -> Aggregates.lock(tx).chain(() -> apply(tx, events, freshness.consumedUpTo()))))
                 .replaceWithVoid();
     }
 
     /**
      * Counts the events (in order) under the consent rule.
      *
-     * @param assumeConsumedUpTo for a rebuild, the consent view is complete: pass a time; live, null (uses freshness)
+     * @param consumedUpTo up to when the consent view is complete ({@link Instant#MAX} in a rebuild)
      */
-    Uni<Integer> apply(SqlClient tx, List<UsageEvent> events, Instant assumeConsumedUpTo) {
+    Uni<Integer> apply(SqlClient tx, List<UsageEvent> events, Instant consumedUpTo) {
         Set<String> machines = events.stream().map(UsageEvent::pseudonym).collect(Collectors.toSet());
-        Instant consumedUpTo = assumeConsumedUpTo != null ? assumeConsumedUpTo : freshness.consumedUpTo();
         return consent.timelines(tx, machines).chain(timelines -> {
             Uni<Integer> chain = Uni.createFrom().item(0);
             for (UsageEvent event : events) {
