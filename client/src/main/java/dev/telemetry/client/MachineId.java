@@ -25,7 +25,11 @@ final class MachineId {
     }
 
     static String anonymousId(Path home) {
-        return sha256("telemetry-anonymous-id:" + stableValue(home));
+        return anonymousIdOf(stableValue(home));
+    }
+
+    static String anonymousIdOf(String stableValue) {
+        return sha256("telemetry-anonymous-id:" + stableValue);
     }
 
     private static String stableValue(Path home) {

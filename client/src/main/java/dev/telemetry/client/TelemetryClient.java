@@ -45,26 +45,91 @@ public final class TelemetryClient {
     private final HttpClient http;
     private final Clock clock;
     private final PrintStream debugOut;
+    private final String machineValue;
     private final Spool spool;
     private final Path consentFile;
     private final Path backoffFile;
 
-    TelemetryClient(ClientSettings settings, Map<String, String> environment, boolean interactive, HttpClient http,
-            Clock clock, PrintStream debugOut) {
-        this.settings = settings;
-        this.environment = environment;
-        this.interactive = interactive;
-        this.http = http;
-        this.clock = clock;
-        this.debugOut = debugOut;
+    private TelemetryClient(Builder builder) {
+        this.settings = builder.settings;
+        this.environment = builder.environment;
+        this.interactive = builder.interactive;
+        this.http = builder.http;
+        this.clock = builder.clock;
+        this.debugOut = builder.debugOut;
+        this.machineValue = builder.machineValue;
         this.spool = new Spool(settings.home().resolve("spool.jsonl"));
         this.consentFile = settings.home().resolve("consent.properties");
         this.backoffFile = settings.home().resolve("backoff.properties");
     }
 
+    /** A client for this process: its environment, interactive when there is a console, the OS machine id. */
     public static TelemetryClient create(ClientSettings settings) {
-        return new TelemetryClient(settings, System.getenv(), System.console() != null,
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), Clock.systemUTC(), System.err);
+        return builder(settings).build();
+    }
+
+    public static Builder builder(ClientSettings settings) {
+        return new Builder(settings);
+    }
+
+    /** Everything {@link #create} takes from the process, for CLIs (and their tests) that know better. */
+    public static final class Builder {
+        private final ClientSettings settings;
+        private Map<String, String> environment = System.getenv();
+        private boolean interactive = System.console() != null;
+        private HttpClient http;
+        private Clock clock = Clock.systemUTC();
+        private PrintStream debugOut = System.err;
+        private String machineValue;
+
+        private Builder(ClientSettings settings) {
+            this.settings = settings;
+        }
+
+        /** Where {@code DO_NOT_TRACK} and the tool's switch are read from. */
+        public Builder environment(Map<String, String> environment) {
+            this.environment = environment;
+            return this;
+        }
+
+        /** Whether a person can answer the prompt (e.g. false under the CLI's own {@code --no-input}). */
+        public Builder interactive(boolean interactive) {
+            this.interactive = interactive;
+            return this;
+        }
+
+        public Builder http(HttpClient http) {
+            this.http = http;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Where debug mode prints what it would send. */
+        public Builder debugOutput(PrintStream debugOut) {
+            this.debugOut = debugOut;
+            return this;
+        }
+
+        /**
+         * The stable per-machine value the anonymous ID is hashed from, instead of the OS machine id: for machines
+         * without one, or container images that all share the same one.
+         */
+        public Builder machineValue(String machineValue) {
+            this.machineValue = machineValue;
+            return this;
+        }
+
+        public TelemetryClient build() {
+            if (http == null) {
+                http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(2)).build();
+            }
+            return new TelemetryClient(this);
+        }
     }
 
     /** {@code DO_NOT_TRACK=1} or {@code <SWITCH>=off} turn telemetry off whatever the user answered. */
@@ -89,7 +154,7 @@ public final class TelemetryClient {
     }
 
     public String anonymousId() {
-        return MachineId.anonymousId(settings.home());
+        return machineValue == null ? MachineId.anonymousId(settings.home()) : MachineId.anonymousIdOf(machineValue);
     }
 
     /** The answer to the first-run prompt. */

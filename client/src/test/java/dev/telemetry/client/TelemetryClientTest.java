@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,8 +85,10 @@ class TelemetryClientTest {
 
     private TelemetryClient client(boolean interactive, PrintStream debug) {
         URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        return new TelemetryClient(new ClientSettings(base, base, "key", home, "linux", "0.0.1234", "CF_DEV_TELEMETRY"),
-                environment, interactive, HttpClient.newHttpClient(), Clock.fixed(NOW, ZoneOffset.UTC), debug);
+        return TelemetryClient
+                .builder(new ClientSettings(base, base, "key", home, "linux", "0.0.1234", "CF_DEV_TELEMETRY"))
+                .environment(environment).interactive(interactive).clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .debugOutput(debug).build();
     }
 
     private TelemetryClient client() {
@@ -143,6 +144,18 @@ class TelemetryClientTest {
         assertThat(client.enabled()).isTrue();
         assertThat(calls).containsExactly("consent true");
         assertThat(client.anonymousId()).matches("[0-9a-f]{64}").isEqualTo(client().anonymousId());
+    }
+
+    @Test
+    void aGivenMachineValueReplacesTheOsMachineIdInTheHash() {
+        ClientSettings settings = new ClientSettings(URI.create("http://127.0.0.1:1"), URI.create("http://127.0.0.1:1"),
+                "key", home, "linux", "0.0.1234", "CF_DEV_TELEMETRY");
+
+        String id = TelemetryClient.builder(settings).machineValue("container-7").build().anonymousId();
+
+        assertThat(id).isEqualTo(MachineId.sha256("telemetry-anonymous-id:container-7"))
+                .isNotEqualTo(TelemetryClient.builder(settings).machineValue("container-8").build().anonymousId())
+                .isNotEqualTo(client().anonymousId());
     }
 
     @Test

@@ -26,6 +26,7 @@ final class ServiceProcess {
     final Path log;
     private Process process;
     private OrphanGuard guard;
+    private volatile boolean stopped;
 
     ServiceProcess(String name, int port, Path log) {
         this.name = name;
@@ -41,6 +42,7 @@ final class ServiceProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
+        stopped = false;
         process = builder.start();
         guard = OrphanGuard.watch(process.pid(), "TERM");
     }
@@ -49,8 +51,9 @@ final class ServiceProcess {
         return "http://127.0.0.1:" + port;
     }
 
-    boolean isAlive() {
-        return process != null && process.isAlive();
+    /** Exited although nobody stopped it. */
+    boolean hasExited() {
+        return process != null && !stopped && !process.isAlive();
     }
 
     int exitValue() {
@@ -83,6 +86,7 @@ final class ServiceProcess {
         if (process == null) {
             return;
         }
+        stopped = true;
         guard.close();
         process.destroy();
         try {

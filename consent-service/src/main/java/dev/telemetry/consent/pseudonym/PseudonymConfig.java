@@ -1,6 +1,7 @@
 package dev.telemetry.consent.pseudonym;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -20,7 +21,8 @@ public class PseudonymConfig {
 
     @Produces
     @ApplicationScoped
-    Clock clock() {
-        return Clock.systemUTC();
+    Clock clock(@ConfigProperty(name = "telemetry.clock-offset") Duration offset) {
+        // Zero in production; staging and the end-to-end test move the whole suite's time with it.
+        return Clock.offset(Clock.systemUTC(), offset);
     }
 }

@@ -1,0 +1,119 @@
+package dev.telemetry.e2e;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.telemetry.client.ClientSettings;
+import dev.telemetry.client.TelemetryClient;
+import dev.telemetry.client.TelemetryClient.PushOutcome;
+
+/**
+ * One simulated CLI installation: the real client library with its own home and machine value, plus the test's own
+ * model of what the report must count from it. The model follows the user's choices, never the client's state, so a
+ * client that captured while off would show up as a difference.
+ */
+final class Machine {
+
+    static final Duration PUSH_TIMEOUT = Duration.ofSeconds(10);
+
+    /** An event the report must count. */
+    record Counted(Machine machine, String kind, String errorCode) {
+    }
+
+    final String name;
+    final String os;
+    final String build;
+    final TelemetryClient client;
+    final List<Counted> counted = new ArrayList<>();
+    /** The last answer consent-service recorded: null before any. */
+    private Boolean choice;
+    private boolean optedIn;
+    boolean grantedInQuarter;
+    boolean withdrewInQuarter;
+    boolean erased;
+
+    Machine(String name, String os, String build, boolean interactive, Path home, URI collector, URI consent,
+            String ingestKey, Clock clock) {
+        this.name = name;
+        this.os = os;
+        this.build = build;
+        this.client = TelemetryClient.builder(new ClientSettings(collector, consent, ingestKey, home.resolve(name), os,
+                build, "CF_DEV_TELEMETRY"))
+                // Each simulated machine needs its own ID; the CI's environment must not switch telemetry off.
+                .machineValue("e2e-machine-" + name).environment(Map.of()).interactive(interactive).clock(clock)
+                .build();
+    }
+
+    String anonymousId() {
+        return client.anonymousId();
+    }
+
+    /** The first-run prompt, answered by a person at a terminal. */
+    void answerPrompt(boolean yes) {
+        client.answerPrompt(yes);
+        consentChanged(yes);
+    }
+
+    /** {@code telemetry --on}. */
+    void turnOn() {
+        client.turnOn();
+        consentChanged(true);
+    }
+
+    /** {@code telemetry --off}: its {@code telemetry_off} event is the last one counted. */
+    void turnOff() {
+        if (optedIn) {
+            counted.add(new Counted(this, "telemetry_off", null));
+        }
+        client.turnOff(PUSH_TIMEOUT);
+        consentChanged(false);
+    }
+
+    void use(String kind, Map<String, Object> data) {
+        client.capture(kind, data);
+        if (optedIn) {
+            counted.add(new Counted(this, kind, kind.equals("error") ? (String) data.get("code") : null));
+        }
+    }
+
+    PushOutcome push() {
+        return client.push(PUSH_TIMEOUT);
+    }
+
+    /** Pushes until the spool is empty: events answered {@code retry} (consent still on its way) stay spooled. */
+    void drain(Instant deadline) throws InterruptedException {
+        while (push().kept() > 0) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError(name + " still has spooled events: the collector kept answering retry");
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** The machine asked for erasure: nothing of it may remain in any unpublished report. */
+    void erased() {
+        erased = true;
+        optedIn = false;
+    }
+
+    /** consent-service records an answer that changes the state; a first "no" counts as an opt-out too. */
+    private void consentChanged(boolean yes) {
+        if (!Boolean.valueOf(yes).equals(choice)) {
+            grantedInQuarter |= yes;
+            withdrewInQuarter |= !yes;
+        }
+        choice = yes;
+        optedIn = yes;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

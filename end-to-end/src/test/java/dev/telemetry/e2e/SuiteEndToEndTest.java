@@ -1,0 +1,331 @@
+package dev.telemetry.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.restassured.path.json.JsonPath;
+
+import dev.telemetry.client.TelemetryClient.PushOutcome;
+import dev.telemetry.launcher.Suite;
+
+/**
+ * The built suite as it runs in production (PostgreSQL, Kafka, three prod-mode service JVMs), driven only through the
+ * client library and public HTTP, like a fleet of CF Dev installations. The services' clock is moved so that the
+ * quarter ends and its report can be published; the report is then compared with ground truth computed here.
+ */
+class SuiteEndToEndTest {
+
+    private static final int K = 10;
+    private static final int REGULAR = 30;
+    private static final Path HOME = Path.of("target", "e2e-suite").toAbsolutePath();
+
+    private static Suite suite;
+    private static StallingProxy proxy;
+
+    @BeforeAll
+    static void clean() throws IOException {
+        if (Files.exists(HOME)) {
+            try (Stream<Path> paths = Files.walk(HOME)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (suite != null) {
+            suite.close();
+        }
+    }
+
+    @Test
+    void aFleetOfClisEndsUpExactlyInThePublishedQuarterlyReport() throws Exception {
+        // The quarter after this one, entered ten days before its end: no run of this test depends on the date.
+        ZonedDateTime quarterStart = quarterStart(Instant.now()).plusMonths(3);
+        ZonedDateTime quarterEnd = quarterStart.plusMonths(3);
+        String quarter = quarterStart.getYear() + "-Q" + ((quarterStart.getMonthValue() - 1) / 3 + 1);
+        Duration inQuarter = Duration.between(Instant.now(), quarterEnd.minusDays(10).toInstant());
+
+        suite = Suite.start(Path.of(System.getProperty("suite.repo", "..")), HOME, Suite.Ports.free(), inQuarter,
+                Duration.ofMinutes(3), new PrintStream(System.out, true, StandardCharsets.UTF_8));
+        proxy = new StallingProxy(suite.collector());
+        Clock suiteClock = Clock.offset(Clock.systemUTC(), inQuarter);
+        Instant quarterEntered = suiteClock.instant();
+
+        // The fleet: 30 machines whose users said yes at the prompt; one in CI (never asked) and one that said no.
+        List<Machine> regular = new ArrayList<>();
+        for (int i = 0; i < REGULAR; i++) {
+            String os = i < 17 ? "linux" : i < 27 ? "darwin" : "windows";
+            String build = i % 4 == 3 ? "1.1.0" : i == 5 || i == 20 ? "0.9.0" : "1.0.0";
+            regular.add(machine("m" + i, os, build, true, suite.collector(), suiteClock));
+        }
+        Machine toggler = regular.get(3);
+        MovableClock retryClock = new MovableClock(inQuarter);
+        Machine retrier = machine("retrier", "linux", "1.0.0", true, proxy.uri(), retryClock);
+        Machine eraser = regular.get(REGULAR - 1);
+        List<Machine> leavers = regular.stream().filter(machine -> regular.indexOf(machine) % 3 == 1).toList();
+        Machine inCi = machine("ci", "linux", "1.0.0", false, suite.collector(), suiteClock);
+        Machine decliner = machine("decliner", "darwin", "1.0.0", true, suite.collector(), suiteClock);
+        List<Machine> everyone = new ArrayList<>(regular);
+        everyone.addAll(List.of(retrier, inCi, decliner));
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+
+        for (Machine machine : everyone) {
+            assertThat(machine.client.shouldPrompt()).as(machine + " is asked on first start")
+                    .isEqualTo(machine != inCi);
+            if (machine != inCi) {
+                machine.answerPrompt(machine != decliner);
+            }
+        }
+
+        // CF Dev-like sessions; the CLI pushes at the end of each command.
+        Random random = new Random(42);
+        for (Machine machine : regular) {
+            for (int session = 0; session < 1 + regular.indexOf(machine) % 3; session++) {
+                session(machine, random);
+                machine.push();
+            }
+        }
+        for (Machine outsider : List.of(inCi, decliner)) {
+            session(outsider, random);
+            assertThat(outsider.push()).as(outsider + " captures nothing").isEqualTo(new PushOutcome(0, 0));
+        }
+
+        // telemetry --off, then --on again: nothing in between is captured.
+        toggler.drain(deadline);
+        toggler.turnOff();
+        session(toggler, random);
+        assertThat(toggler.push()).isEqualTo(new PushOutcome(0, 0));
+        toggler.turnOn();
+        session(toggler, random);
+        toggler.drain(deadline);
+
+        retriesABatchWhoseAnswerWasLost(retrier, retryClock, random, deadline);
+
+        // Users who switch telemetry off: telemetry_off goes out with the rest, then nothing is kept or sent.
+        for (Machine leaver : leavers) {
+            leaver.drain(deadline);
+            leaver.turnOff();
+            assertThat(leaver.client.status()).isEqualTo("off");
+            leaver.use("stop", Map.of("uptime_s", 60));
+            assertThat(leaver.push()).as(leaver + " after --off").isEqualTo(new PushOutcome(0, 0));
+        }
+
+        requestsErasure(eraser, deadline);
+
+        for (Machine machine : everyone) {
+            machine.drain(deadline);
+        }
+        ExpectedReport expected = new ExpectedReport(everyone, K);
+        JsonPath preview = awaitPreviewEvents(quarter, expected.events());
+        assertThat(preview.getString("status")).isEqualTo("preview");
+        expected.assertMatches(preview);
+
+        // The quarter ends: every service's clock moves a day past it.
+        suite.restartServices(Duration.between(Instant.now(), quarterEnd.plusDays(1).toInstant()));
+
+        // Clients that ignore the user's choice: the collector refuses their events, so they appear nowhere.
+        Instant afterEveryOptOut = quarterEntered.plus(Duration.ofHours(2));
+        assertThat(rawPush(inCi, afterEveryOptOut)).isEqualTo("rejected no_consent");
+        assertThat(rawPush(decliner, afterEveryOptOut)).isEqualTo("rejected no_consent");
+        assertThat(rawPush(leavers.get(0), afterEveryOptOut)).isEqualTo("rejected after_opt_out");
+        assertThat(rawPush(eraser, afterEveryOptOut)).isEqualTo("rejected after_opt_out");
+
+        String published = given().baseUri(suite.report().toString()).auth().oauth2(suite.adminKey())
+                .post("/v1/admin/reports/{quarter}/publish", quarter)
+                .then().statusCode(200).extract().asString();
+        JsonPath report = given().baseUri(suite.report().toString()).get("/v1/reports/{quarter}", quarter)
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(report.getString("status")).isEqualTo("published");
+        assertThat(report.prettify()).isEqualTo(new JsonPath(published).prettify());
+        expected.assertMatches(report);
+
+        String csv = given().baseUri(suite.report().toString()).queryParam("format", "csv")
+                .get("/v1/reports/{quarter}", quarter).then().statusCode(200).extract().asString();
+        assertThat(csv).contains("events,total," + expected.events() + ",,false");
+        String html = given().baseUri(suite.report().toString()).get("/reports/{quarter}", quarter)
+                .then().statusCode(200).extract().asString();
+        assertThat(html).contains(quarter).contains("Events<strong>" + expected.events() + "</strong>");
+        assertThat(given().baseUri(suite.report().toString()).get("/v1/reports").then().statusCode(200)
+                .extract().jsonPath().getList("quarter", String.class)).contains(quarter);
+        for (Machine machine : everyone) {
+            assertThat(List.of(published, csv, html)).as("the anonymous ID is never published")
+                    .noneMatch(text -> text.contains(machine.anonymousId()));
+        }
+    }
+
+    /**
+     * The collector stores a batch but its answer is lost (a timeout): the client keeps the events, waits out its
+     * backoff and sends them again; they are answered {@code duplicate} and counted once.
+     */
+    private static void retriesABatchWhoseAnswerWasLost(Machine retrier, MovableClock clock, Random random,
+            Instant deadline) throws InterruptedException {
+        session(retrier, random);
+        retrier.drain(deadline);
+        proxy.takeAnswered();
+        int events = session(retrier, random);
+
+        proxy.stall(true);
+        assertThat(retrier.client.push(Duration.ofSeconds(2))).isEqualTo(new PushOutcome(0, events));
+        StringBuilder answered = new StringBuilder();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                count(answered.append(proxy.takeAnswered()).toString(), "accepted"))
+                .as("the collector did store the batch").isEqualTo(events));
+        proxy.stall(false);
+        assertThat(retrier.push()).as("within the backoff nothing is sent").isEqualTo(new PushOutcome(0, events));
+
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(retrier.push()).isEqualTo(new PushOutcome(events, 0));
+        assertThat(count(proxy.takeAnswered(), "duplicate")).isEqualTo(events);
+    }
+
+    /** Erasure through the public API: confirmed once report-service has removed the machine everywhere. */
+    private static void requestsErasure(Machine eraser, Instant deadline) throws InterruptedException {
+        eraser.drain(deadline);
+        String receipt = given().baseUri(suite.consent().toString()).auth().oauth2(suite.ingestKey())
+                .delete("/v1/consent/{id}/data", eraser.anonymousId())
+                .then().statusCode(202).extract().jsonPath().getString("receipt");
+        eraser.erased();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(
+                given().baseUri(suite.consent().toString()).auth().oauth2(suite.ingestKey())
+                        .get("/v1/erasures/{receipt}", receipt).then().statusCode(200).extract().jsonPath()
+                        .getString("status"))
+                .isEqualTo("completed"));
+        // The CLI does not know yet: what it still captures is refused and dropped from its spool.
+        eraser.use("stop", Map.of("uptime_s", 5));
+        assertThat(eraser.push()).isEqualTo(new PushOutcome(1, 0));
+    }
+
+    /** One CF Dev session: start (succeeding or failing), some work, stop. Returns the events captured. */
+    private static int session(Machine machine, Random random) {
+        int events = 0;
+        machine.use("start_begin", Map.of("cpus", 2 + random.nextInt(6), "memory_mb", 8192, "services", "default"));
+        events++;
+        if (random.nextInt(4) == 0) {
+            String code = random.nextInt(3) == 0 ? "insufficient_memory" : "vm_start_failed";
+            machine.use("error", Map.of("code", code, "command", "start"));
+            return events + 1;
+        }
+        machine.use("start_end", Map.of("duration_s", 300 + random.nextInt(600)));
+        events++;
+        for (int apps = random.nextInt(3); apps > 0; apps--) {
+            machine.use("app_created", Map.of("buildpack", random.nextBoolean() ? "java" : "nodejs"));
+            machine.use("route_created", Map.of("protocol", "http"));
+            events += 2;
+        }
+        if (random.nextInt(3) == 0) {
+            machine.use("bosh", Map.of("subcommand", "vms"));
+            events++;
+        }
+        machine.use("stop", Map.of("uptime_s", 3600 + random.nextInt(7200)));
+        return events + 1;
+    }
+
+    /** A client that ignores its user's choice pushes one event; returns "status reason". */
+    private static String rawPush(Machine machine, Instant capturedAt) {
+        String body = """
+                {"events": [{"id": "%s", "event": "stop", "timestamp": "%s", "anonymousId": "%s", "os": "%s",
+                  "build": "%s", "data": {"uptime_s": 60}}]}""".formatted(UUID.randomUUID(), capturedAt,
+                machine.anonymousId(), machine.os, machine.build);
+        // Right after the restart the collector may answer retry until the consent log is known up to the event.
+        return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            JsonPath result = given().baseUri(suite.collector().toString()).auth().oauth2(suite.ingestKey())
+                    .contentType("application/json").body(body).post("/v1/events")
+                    .then().statusCode(200).extract().jsonPath();
+            return result.getString("results[0].status") + " " + result.getString("results[0].reason");
+        }, answer -> !answer.startsWith("retry"));
+    }
+
+    /** The preview once report-service has counted this many events (it is fed asynchronously through Kafka). */
+    private static JsonPath awaitPreviewEvents(String quarter, long events) {
+        AtomicReference<JsonPath> preview = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            preview.set(given().baseUri(suite.report().toString()).auth().oauth2(suite.adminKey())
+                    .get("/v1/admin/reports/{quarter}/preview", quarter).then().statusCode(200).extract().jsonPath());
+            assertThat(preview.get().getString("events.value")).as(preview.get().prettify())
+                    .isEqualTo(Long.toString(events));
+        });
+        return preview.get();
+    }
+
+    private static Machine machine(String name, String os, String build, boolean interactive, URI collector,
+            Clock clock) {
+        return new Machine(name, os, build, interactive, HOME.resolve("clients"), collector, suite.consent(),
+                suite.ingestKey(), clock);
+    }
+
+    private static int count(String answers, String status) {
+        Matcher matcher = Pattern.compile("\"status\"\\s*:\\s*\"" + status + "\"").matcher(answers);
+        int count = 0;
+        while (matcher.find()) {
+            count++;
+        }
+        return count;
+    }
+
+    private static ZonedDateTime quarterStart(Instant instant) {
+        ZonedDateTime at = instant.atZone(ZoneOffset.UTC);
+        return ZonedDateTime.of(at.getYear(), (at.getMonthValue() - 1) / 3 * 3 + 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+    }
+
+    /** The suite's clock for one machine, which the test moves forward to let its backoff pass. */
+    static final class MovableClock extends Clock {
+        private volatile Duration offset;
+
+        MovableClock(Duration offset) {
+            this.offset = offset;
+        }
+
+        void advance(Duration by) {
+            offset = offset.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(offset);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package dev.telemetry.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import dev.telemetry.infra.LocalKafka;
+import dev.telemetry.infra.LocalPostgres;
+
+/**
+ * The whole suite on this machine, as in production but without Docker: PostgreSQL, a Kafka broker and the three
+ * services as separate prod-mode JVMs built by Maven. Used by {@code run-suite} and by the end-to-end test.
+ */
+public final class Suite implements AutoCloseable {
+
+    public static final List<String> SERVICES = List.of("collector-service", "consent-service", "report-service");
+
+    /** Where everything listens. */
+    public record Ports(int collector, int consent, int report, int postgres, int kafka, int kafkaController) {
+
+        public static Ports free() {
+            return new Ports(dev.telemetry.infra.Ports.free(), dev.telemetry.infra.Ports.free(),
+                    dev.telemetry.infra.Ports.free(), dev.telemetry.infra.Ports.free(),
+                    dev.telemetry.infra.Ports.free(), dev.telemetry.infra.Ports.free());
+        }
+
+        int of(String service) {
+            return switch (service) {
+                case "collector-service" -> collector;
+                case "consent-service" -> consent;
+                case "report-service" -> report;
+                default -> throw new IllegalArgumentException(service);
+            };
+        }
+    }
+
+    private final Path repo;
+    private final Path logs;
+    private final Ports ports;
+    private final LocalKeys keys;
+    private final Duration readyTimeout;
+    private final PrintStream out;
+    private final List<ServiceProcess> services;
+    private LocalPostgres postgres;
+    private LocalKafka kafka;
+
+    private Suite(Path repo, Path home, Ports ports, Duration readyTimeout, PrintStream out) throws IOException {
+        this.repo = repo;
+        this.logs = home.resolve("logs");
+        this.ports = ports;
+        this.readyTimeout = readyTimeout;
+        this.out = out;
+        Files.createDirectories(logs);
+        this.keys = LocalKeys.loadOrCreate(home);
+        this.services = SERVICES.stream()
+                .map(name -> new ServiceProcess(name, ports.of(name), logs.resolve(name + ".log"))).toList();
+    }
+
+    /**
+     * Starts PostgreSQL and Kafka (data in {@code <home>/data}, kept across runs), then the services with their clocks
+     * moved by {@code clockOffset}, and returns once every service is ready. Whatever did start is stopped on failure.
+     */
+    public static Suite start(Path repo, Path home, Ports ports, Duration clockOffset, Duration readyTimeout,
+            PrintStream out) throws IOException {
+        for (String service : SERVICES) {
+            Path jar = quarkusRunJar(repo, service);
+            if (!Files.exists(jar)) {
+                throw new IOException(jar + " is missing: build with ./mvnw package -DskipTests");
+            }
+        }
+        Suite suite = new Suite(repo, home, ports, readyTimeout, out);
+        try {
+            suite.startInfrastructure(home.resolve("data"));
+            suite.startServices(clockOffset);
+            return suite;
+        } catch (IOException | RuntimeException e) {
+            suite.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Stops the three services gracefully and starts them again with their clocks moved by {@code clockOffset}; their
+     * data and the broker's stay. This is how the end-to-end test moves time: quarters end, reports can be published.
+     */
+    public void restartServices(Duration clockOffset) throws IOException {
+        services.parallelStream().forEach(ServiceProcess::stop);
+        startServices(clockOffset);
+    }
+
+    public URI collector() {
+        return URI.create(service("collector-service").url());
+    }
+
+    public URI consent() {
+        return URI.create(service("consent-service").url());
+    }
+
+    public URI report() {
+        return URI.create(service("report-service").url());
+    }
+
+    public String ingestKey() {
+        return keys.ingestKey();
+    }
+
+    public String adminKey() {
+        return keys.adminKey();
+    }
+
+    LocalKeys keys() {
+        return keys;
+    }
+
+    String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    Path logs() {
+        return logs;
+    }
+
+    List<ServiceProcess> services() {
+        return services;
+    }
+
+    /** A service that has exited although nobody stopped it. */
+    Optional<ServiceProcess> exited() {
+        return services.stream().filter(ServiceProcess::hasExited).findFirst();
+    }
+
+    /** Stops the services (gracefully), then Kafka, then PostgreSQL. */
+    @Override
+    public synchronized void close() {
+        services.parallelStream().forEach(ServiceProcess::stop);
+        if (kafka != null) {
+            kafka.stop();
+            kafka = null;
+        }
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                out.println("PostgreSQL did not stop cleanly: " + e.getMessage());
+            }
+            postgres = null;
+        }
+    }
+
+    private void startInfrastructure(Path data) throws IOException {
+        Files.createDirectories(data);
+        CompletableFuture<LocalPostgres> pg = CompletableFuture.supplyAsync(() -> {
+            try {
+                return LocalPostgres.start(data.resolve("postgres"), ports.postgres(), logs.resolve("postgres.log"),
+                        true);
+            } catch (IOException e) {
+                throw new UncheckedIOException("PostgreSQL did not start; see " + logs.resolve("postgres.log"), e);
+            }
+        });
+        CompletableFuture<LocalKafka> broker = CompletableFuture.supplyAsync(() -> {
+            try {
+                return LocalKafka.start(data.resolve("kafka"), ports.kafka(), ports.kafkaController(),
+                        logs.resolve("kafka.log"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        });
+        try {
+            CompletableFuture.allOf(pg, broker).join();
+        } catch (CompletionException e) {
+            throw new IOException(rootMessage(e), e);
+        } finally {
+            // Keep whichever did start, so that close() stops it.
+            postgres = pg.isCompletedExceptionally() ? null : pg.join();
+            kafka = broker.isCompletedExceptionally() ? null : broker.join();
+        }
+        out.println("PostgreSQL and Kafka are up");
+        for (String service : SERVICES) {
+            postgres.createDatabaseIfMissing(database(service));
+        }
+    }
+
+    private void startServices(Duration clockOffset) throws IOException {
+        for (ServiceProcess service : services) {
+            service.start(quarkusRunJar(repo, service.name), environment(service, clockOffset));
+        }
+        for (ServiceProcess service : services) {
+            try {
+                service.awaitReady(readyTimeout);
+                out.println(service.name + " is ready at " + service.url());
+            } catch (IOException e) {
+                throw new IOException(e.getMessage() + "; see " + service.log + ":\n  "
+                        + String.join("\n  ", service.lastLogLines(15)), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + service.name, e);
+            }
+        }
+    }
+
+    private Map<String, String> environment(ServiceProcess service, Duration clockOffset) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HTTP_PORT", Integer.toString(service.port));
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("POSTGRES_HOST", "127.0.0.1");
+        env.put("POSTGRES_PORT", Integer.toString(ports.postgres()));
+        env.put("POSTGRES_DB", database(service.name));
+        env.put("POSTGRES_USER", LocalPostgres.USER);
+        env.put("POSTGRES_PASSWORD", LocalPostgres.PASSWORD);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("API_KEYS_PUBLIC_KEY_LOCATION", keys.publicKey().toAbsolutePath().toString());
+        env.put("TELEMETRY_CLOCK_OFFSET", clockOffset.toString());
+        if (!service.name.equals("report-service")) {
+            // Only the services that receive raw anonymous ids hold the key that pseudonymises them.
+            env.put("PSEUDONYM_KEY", keys.pseudonymKey());
+        }
+        return env;
+    }
+
+    private ServiceProcess service(String name) {
+        return services.stream().filter(service -> service.name.equals(name)).findFirst().orElseThrow();
+    }
+
+    private static String database(String service) {
+        return service.replace("-service", "");
+    }
+
+    static Path quarkusRunJar(Path repo, String service) {
+        return repo.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage();
+    }
+}
