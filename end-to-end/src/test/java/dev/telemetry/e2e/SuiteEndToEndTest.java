@@ -101,7 +101,7 @@ class SuiteEndToEndTest {
         Machine decliner = machine("decliner", "darwin", "1.0.0", true, suite.collector(), suiteClock);
         List<Machine> everyone = new ArrayList<>(regular);
         everyone.addAll(List.of(retrier, inCi, decliner));
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
 
         for (Machine machine : everyone) {
             assertThat(machine.client.shouldPrompt()).as(machine + " is asked on first start")
