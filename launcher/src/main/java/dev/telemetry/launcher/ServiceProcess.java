@@ -24,8 +24,8 @@ final class ServiceProcess {
     final String name;
     final int port;
     final Path log;
-    private Process process;
-    private OrphanGuard guard;
+    private volatile Process process;
+    private volatile OrphanGuard guard;
     private volatile boolean stopped;
 
     ServiceProcess(String name, int port, Path log) {
@@ -42,9 +42,9 @@ final class ServiceProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
-        stopped = false;
         process = builder.start();
         guard = OrphanGuard.watch(process.pid(), "TERM");
+        stopped = false;
     }
 
     String url() {

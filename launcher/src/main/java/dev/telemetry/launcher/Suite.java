@@ -7,10 +7,13 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -28,10 +31,14 @@ public final class Suite implements AutoCloseable {
     /** Where everything listens. */
     public record Ports(int collector, int consent, int report, int postgres, int kafka, int kafkaController) {
 
+        /** Six distinct ports free right now. */
         public static Ports free() {
-            return new Ports(dev.telemetry.infra.Ports.free(), dev.telemetry.infra.Ports.free(),
-                    dev.telemetry.infra.Ports.free(), dev.telemetry.infra.Ports.free(),
-                    dev.telemetry.infra.Ports.free(), dev.telemetry.infra.Ports.free());
+            Set<Integer> ports = new LinkedHashSet<>();
+            while (ports.size() < 6) {
+                ports.add(dev.telemetry.infra.Ports.free());
+            }
+            Iterator<Integer> next = ports.iterator();
+            return new Ports(next.next(), next.next(), next.next(), next.next(), next.next(), next.next());
         }
 
         int of(String service) {
@@ -53,6 +60,7 @@ public final class Suite implements AutoCloseable {
     private final List<ServiceProcess> services;
     private LocalPostgres postgres;
     private LocalKafka kafka;
+    private volatile boolean closed;
 
     private Suite(Path repo, Path home, Ports ports, Duration readyTimeout, PrintStream out) throws IOException {
         this.repo = repo;
@@ -66,25 +74,29 @@ public final class Suite implements AutoCloseable {
                 .map(name -> new ServiceProcess(name, ports.of(name), logs.resolve(name + ".log"))).toList();
     }
 
-    /**
-     * Starts PostgreSQL and Kafka (data in {@code <home>/data}, kept across runs), then the services with their clocks
-     * moved by {@code clockOffset}, and returns once every service is ready. Whatever did start is stopped on failure.
-     */
-    public static Suite start(Path repo, Path home, Ports ports, Duration clockOffset, Duration readyTimeout,
-            PrintStream out) throws IOException {
+    /** Checks that the services are built and makes the keys; starts nothing yet. */
+    public static Suite prepare(Path repo, Path home, Ports ports, Duration readyTimeout, PrintStream out)
+            throws IOException {
         for (String service : SERVICES) {
             Path jar = quarkusRunJar(repo, service);
             if (!Files.exists(jar)) {
                 throw new IOException(jar + " is missing: build with ./mvnw package -DskipTests");
             }
         }
-        Suite suite = new Suite(repo, home, ports, readyTimeout, out);
+        return new Suite(repo, home, ports, readyTimeout, out);
+    }
+
+    /**
+     * Starts PostgreSQL and Kafka (data in {@code <home>/data}, kept across runs), then the services with their clocks
+     * moved by {@code clockOffset}, and returns once every service is ready. Whatever did start is stopped on failure;
+     * {@link #close} from another thread (Ctrl-C) stops the start-up.
+     */
+    public void start(Duration clockOffset) throws IOException {
         try {
-            suite.startInfrastructure(home.resolve("data"));
-            suite.startServices(clockOffset);
-            return suite;
+            startInfrastructure(logs.getParent().resolve("data"));
+            startServices(clockOffset);
         } catch (IOException | RuntimeException e) {
-            suite.close();
+            close();
             throw e;
         }
     }
@@ -142,6 +154,7 @@ public final class Suite implements AutoCloseable {
     /** Stops the services (gracefully), then Kafka, then PostgreSQL. */
     @Override
     public synchronized void close() {
+        closed = true;
         services.parallelStream().forEach(ServiceProcess::stop);
         if (kafka != null) {
             kafka.stop();
@@ -181,9 +194,12 @@ public final class Suite implements AutoCloseable {
             throw new IOException(rootMessage(e), e);
         } finally {
             // Keep whichever did start, so that close() stops it.
-            postgres = pg.isCompletedExceptionally() ? null : pg.join();
-            kafka = broker.isCompletedExceptionally() ? null : broker.join();
+            synchronized (this) {
+                postgres = pg.isCompletedExceptionally() ? null : pg.join();
+                kafka = broker.isCompletedExceptionally() ? null : broker.join();
+            }
         }
+        abortIfClosed();
         out.println("PostgreSQL and Kafka are up");
         for (String service : SERVICES) {
             postgres.createDatabaseIfMissing(database(service));
@@ -192,7 +208,10 @@ public final class Suite implements AutoCloseable {
 
     private void startServices(Duration clockOffset) throws IOException {
         for (ServiceProcess service : services) {
-            service.start(quarkusRunJar(repo, service.name), environment(service, clockOffset));
+            synchronized (this) {
+                abortIfClosed();
+                service.start(quarkusRunJar(repo, service.name), environment(service, clockOffset));
+            }
         }
         for (ServiceProcess service : services) {
             try {
@@ -205,6 +224,12 @@ public final class Suite implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for " + service.name, e);
             }
+        }
+    }
+
+    private void abortIfClosed() throws IOException {
+        if (closed) {
+            throw new IOException("stopped while starting");
         }
     }
 

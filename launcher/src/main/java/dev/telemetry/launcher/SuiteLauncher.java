@@ -102,8 +102,9 @@ public final class SuiteLauncher implements Callable<Integer> {
             stopped.countDown();
         }, "suite-shutdown"));
         try {
-            suite = Suite.start(repo, home, new Suite.Ports(collectorPort, consentPort, reportPort, postgresPort,
-                    kafkaPort, kafkaControllerPort), clockOffset, readyTimeout, out);
+            suite = Suite.prepare(repo, home, new Suite.Ports(collectorPort, consentPort, reportPort, postgresPort,
+                    kafkaPort, kafkaControllerPort), readyTimeout, out);
+            suite.start(clockOffset);
         } catch (IOException e) {
             err.println("The suite could not start: " + e.getMessage());
             return START_FAILED;
@@ -148,8 +149,8 @@ public final class SuiteLauncher implements Callable<Integer> {
     /** A service that dies after start-up takes the suite down with a pointer to its log, instead of idling. */
     private void watchServices() {
         Thread watcher = new Thread(() -> {
-            while (suite != null) {
-                Optional<ServiceProcess> exited = suite.exited();
+            for (Suite running = suite; running != null; running = suite) {
+                Optional<ServiceProcess> exited = running.exited();
                 if (exited.isPresent()) {
                     err.println(exited.get().name + " exited with status " + exited.get().exitValue() + "; see "
                             + exited.get().log);
