@@ -17,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -178,6 +179,40 @@ public final class TelemetryClient {
         }
         record(false, "toggle");
         spool.clear();
+    }
+
+    /**
+     * {@code telemetry --erase}: asks the consent service to erase everything this machine contributed to unpublished
+     * reports, then turns telemetry off here and clears the spool. Returns the receipt to check the erasure with
+     * ({@code GET /v1/erasures/{receipt}}), or empty if the service could not be reached: nothing changed, ask again.
+     */
+    public Optional<String> requestErasure(Duration timeout) {
+        if (debug()) {
+            debugOut.println("telemetry (debug, not sent): erasure request for " + anonymousId());
+            return Optional.empty();
+        }
+        try {
+            HttpResponse<byte[]> response = http.send(HttpRequest
+                    .newBuilder(settings.consent().resolve("/v1/consent/" + anonymousId() + "/data"))
+                    .timeout(timeout)
+                    .header("Authorization", "Bearer " + settings.apiKey())
+                    .DELETE().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 202) {
+                return Optional.empty();
+            }
+            String receipt = JSON.readTree(response.body()).path("receipt").asText(null);
+            Properties consent = consent();
+            consent.setProperty("optIn", "false");
+            consent.setProperty("answeredAt", clock.instant().toString());
+            store(consentFile, consent);
+            spool.clear();
+            return Optional.ofNullable(receipt);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     public String status() {

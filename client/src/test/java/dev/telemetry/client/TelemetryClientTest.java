@@ -71,8 +71,15 @@ class TelemetryClientTest {
             exchange.close();
         });
         server.createContext("/v1/consent/", exchange -> {
-            calls.add("consent " + JSON.readTree(exchange.getRequestBody()).get("optIn").asBoolean());
-            exchange.sendResponseHeaders(200, -1);
+            if (exchange.getRequestMethod().equals("DELETE")) {
+                calls.add("erase " + exchange.getRequestURI().getPath());
+                byte[] body = "{\"receipt\": \"r-1\", \"status\": \"pending\"}".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(202, body.length);
+                exchange.getResponseBody().write(body);
+            } else {
+                calls.add("consent " + JSON.readTree(exchange.getRequestBody()).get("optIn").asBoolean());
+                exchange.sendResponseHeaders(200, -1);
+            }
             exchange.close();
         });
         server.start();
@@ -206,6 +213,20 @@ class TelemetryClientTest {
         assertThat(pushedEvents).extracting(e -> e.get("event").asText()).containsExactly("bosh", "telemetry_off");
         assertThat(client.enabled()).isFalse();
         assertThat(client.push(Duration.ofSeconds(2)).kept()).isZero();
+        assertThat(home.resolve("spool.jsonl")).doesNotExist();
+    }
+
+    @Test
+    void erasureIsRequestedWithTheAnonymousIdThenTelemetryIsOffAndTheSpoolEmpty() {
+        TelemetryClient client = client();
+        client.answerPrompt(true);
+        client.capture("start_begin", Map.of("cpus", 4));
+
+        assertThat(client.requestErasure(Duration.ofSeconds(2))).contains("r-1");
+
+        assertThat(calls).containsExactly("consent true", "erase /v1/consent/" + client.anonymousId() + "/data");
+        assertThat(client.status()).isEqualTo("off");
+        assertThat(client.push(Duration.ofSeconds(2))).isEqualTo(new TelemetryClient.PushOutcome(0, 0));
         assertThat(home.resolve("spool.jsonl")).doesNotExist();
     }
 

@@ -96,10 +96,13 @@ final class Machine {
         }
     }
 
-    /** The machine asked for erasure: nothing of it may remain in any unpublished report. */
-    void erased() {
+    /** {@code telemetry --erase}: nothing of the machine may remain in any unpublished report. Returns the receipt. */
+    String requestErasure() {
+        String receipt = client.requestErasure(PUSH_TIMEOUT)
+                .orElseThrow(() -> new AssertionError(name + ": the erasure request failed"));
         erased = true;
         optedIn = false;
+        return receipt;
     }
 
     /** consent-service records an answer that changes the state; a first "no" counts as an opt-out too. */

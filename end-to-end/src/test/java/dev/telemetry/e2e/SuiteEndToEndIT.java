@@ -211,21 +211,18 @@ class SuiteEndToEndIT {
         assertThat(count(proxy.takeAnswered(), "duplicate")).isEqualTo(events);
     }
 
-    /** Erasure through the public API: confirmed once report-service has removed the machine everywhere. */
+    /** Erasure from the CLI: confirmed once report-service has removed the machine everywhere. */
     private static void requestsErasure(Machine eraser, Instant deadline) throws InterruptedException {
         eraser.drain(deadline);
-        String receipt = given().baseUri(suite.consent().toString()).auth().oauth2(suite.ingestKey())
-                .delete("/v1/consent/{id}/data", eraser.anonymousId())
-                .then().statusCode(202).extract().jsonPath().getString("receipt");
-        eraser.erased();
+        String receipt = eraser.requestErasure();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(
                 given().baseUri(suite.consent().toString()).auth().oauth2(suite.ingestKey())
                         .get("/v1/erasures/{receipt}", receipt).then().statusCode(200).extract().jsonPath()
                         .getString("status"))
                 .isEqualTo("completed"));
-        // The CLI does not know yet: what it still captures is refused and dropped from its spool.
+        assertThat(eraser.client.status()).isEqualTo("off");
         eraser.use("stop", Map.of("uptime_s", 5));
-        assertThat(eraser.push()).isEqualTo(new PushOutcome(1, 0));
+        assertThat(eraser.push()).as("nothing is captured after an erasure").isEqualTo(new PushOutcome(0, 0));
     }
 
     /** One CF Dev session: start (succeeding or failing), some work, stop. Returns the events captured. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import dev.telemetry.client.ClientSettings;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
 
 /**
  * A stand-in for {@code cf dev}, showing the telemetry UX of the seeds: the first {@code start} at a terminal asks
- * once; {@code telemetry --on/--off/--status} toggles; every command records its event and pushes at exit within two
+ * once; {@code telemetry --on/--off/--status} toggles, {@code --erase} asks for erasure; every command records its event and pushes at exit within two
  * seconds. Configure with TELEMETRY_COLLECTOR_URL, TELEMETRY_CONSENT_URL and INGEST_API_KEY (see .local/keys.env).
  */
 @Command(name = "cf-dev-demo", mixinStandardHelpOptions = true, subcommands = {CfDevDemo.Start.class,
@@ -105,6 +106,9 @@ public final class CfDevDemo {
 
             @Option(names = "--status")
             boolean status;
+
+            @Option(names = "--erase", description = "Erase what this machine sent from unpublished reports.")
+            boolean erase;
         }
 
         @Override
@@ -113,6 +117,14 @@ public final class CfDevDemo {
                 cli.telemetry.turnOn();
             } else if (choice.off) {
                 cli.telemetry.turnOff(PUSH_TIMEOUT);
+            } else if (choice.erase) {
+                Optional<String> receipt = cli.telemetry.requestErasure(PUSH_TIMEOUT);
+                cli.out.println(receipt.isPresent()
+                        ? "Erasure requested; receipt " + receipt.get() + "."
+                        : "The telemetry service could not be reached; nothing was changed. Try again later.");
+                if (receipt.isEmpty()) {
+                    return 1;
+                }
             }
             cli.out.println("Telemetry is " + cli.telemetry.status() + ".");
             return 0;
