@@ -89,13 +89,20 @@ public final class CfDevDemo {
         }
     }
 
-    @Command(name = "telemetry", description = "Turn anonymous usage telemetry on or off.")
+    @Command(name = "telemetry", description = "Turn anonymous usage telemetry on or off, or show it (status).")
     static final class Telemetry implements Callable<Integer> {
         @CommandLine.ParentCommand
         CfDevDemo cli;
 
-        @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        /** None, or {@code telemetry status}, only shows the state. */
+        @CommandLine.ArgGroup(exclusive = true, multiplicity = "0..1")
         Choice choice;
+
+        @CommandLine.Parameters(arity = "0..1", description = "status: show whether telemetry is on.")
+        String action;
 
         static final class Choice {
             @Option(names = "--on")
@@ -113,6 +120,13 @@ public final class CfDevDemo {
 
         @Override
         public Integer call() {
+            if (action != null && !action.equals("status")) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "unknown action '" + action + "'; use --on, --off, --erase or status");
+            }
+            if (choice == null) {
+                choice = new Choice();
+            }
             if (choice.on) {
                 cli.telemetry.turnOn();
             } else if (choice.off) {

@@ -32,6 +32,8 @@ class CfDevDemoTest {
 
         assertThat(cli.execute("start")).isZero();
         assertThat(cli.execute("telemetry", "--status")).isZero();
+        assertThat(cli.execute("telemetry", "status")).isZero();
+        assertThat(cli.execute("telemetry", "sideways")).isEqualTo(2);
 
         assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("[y/N]").contains("CF Dev is running.")
                 .contains("Telemetry is ").contains("off");
