@@ -3,8 +3,6 @@ package dev.telemetry.collector.ingest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -14,7 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import dev.telemetry.contract.Pseudonyms;
 import dev.telemetry.contract.catalog.EventCatalog;
 
-/** The event catalog in force, the pseudonym key (shared with consent-service) and the clock. */
+/** The event catalog in force and the pseudonym key (shared with consent-service). */
 public class CollectorBeans {
 
     @Produces
@@ -33,12 +31,5 @@ public class CollectorBeans {
     @ApplicationScoped
     Pseudonyms pseudonyms(@ConfigProperty(name = "pseudonym.key") String base64Key) {
         return Pseudonyms.fromBase64(base64Key);
-    }
-
-    @Produces
-    @ApplicationScoped
-    Clock clock(@ConfigProperty(name = "telemetry.clock-offset") Duration offset) {
-        // Zero in production; staging and the end-to-end test move the whole suite's time with it.
-        return Clock.offset(Clock.systemUTC(), offset);
     }
 }
