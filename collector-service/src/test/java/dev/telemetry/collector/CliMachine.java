@@ -25,9 +25,9 @@ import dev.telemetry.contract.IntegrationEvent;
 import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.Pseudonyms;
 import dev.telemetry.contract.Topics;
-import dev.telemetry.contract.consent.ConsentGranted;
-import dev.telemetry.contract.consent.ConsentWithdrawn;
-import dev.telemetry.contract.consent.ErasureRequested;
+import dev.telemetry.contract.consent.ConsentGrantedMessage;
+import dev.telemetry.contract.consent.ConsentWithdrawnMessage;
+import dev.telemetry.contract.consent.ErasureRequestedMessage;
 import dev.telemetry.testing.TestApiKeys;
 import dev.telemetry.testing.TestDatabase;
 import dev.telemetry.testing.TopicReader;
@@ -67,16 +67,17 @@ public final class CliMachine {
 
     public CliMachine optedIn(Instant at) {
         return publish(
-                new ConsentGranted(UUID.randomUUID(), pseudonym(), ++version, at, "linux", "0.0.1234", "prompt"));
+                new ConsentGrantedMessage(UUID.randomUUID(), pseudonym(), ++version, at, "linux", "0.0.1234",
+                        "prompt"));
     }
 
     public CliMachine optedOut(Instant at) {
-        return publish(new ConsentWithdrawn(UUID.randomUUID(), pseudonym(), ++version, at, "linux", "0.0.1234",
+        return publish(new ConsentWithdrawnMessage(UUID.randomUUID(), pseudonym(), ++version, at, "linux", "0.0.1234",
                 "toggle"));
     }
 
     public CliMachine erased(Instant at) {
-        return publish(new ErasureRequested(UUID.randomUUID(), pseudonym(), ++version, at, UUID.randomUUID()));
+        return publish(new ErasureRequestedMessage(UUID.randomUUID(), pseudonym(), ++version, at, UUID.randomUUID()));
     }
 
     /**

@@ -19,9 +19,9 @@ import io.restassured.path.json.JsonPath;
 
 import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.Topics;
-import dev.telemetry.contract.consent.ConsentGranted;
-import dev.telemetry.contract.consent.ConsentWithdrawn;
-import dev.telemetry.contract.consent.ErasureRequested;
+import dev.telemetry.contract.consent.ConsentGrantedMessage;
+import dev.telemetry.contract.consent.ConsentWithdrawnMessage;
+import dev.telemetry.contract.consent.ErasureRequestedMessage;
 import dev.telemetry.contract.usage.UsageEvent;
 import dev.telemetry.testing.TestApiKeys;
 import dev.telemetry.testing.TestDatabase;
@@ -64,18 +64,18 @@ public final class Fleet {
     }
 
     public void optIn(Machine machine, Instant at) {
-        consent(machine, IntegrationJson.write(new ConsentGranted(UUID.randomUUID(), machine.pseudonym,
+        consent(machine, IntegrationJson.write(new ConsentGrantedMessage(UUID.randomUUID(), machine.pseudonym,
                 ++machine.version, at, machine.os, machine.build, "prompt")));
     }
 
     public void optOut(Machine machine, Instant at) {
-        consent(machine, IntegrationJson.write(new ConsentWithdrawn(UUID.randomUUID(), machine.pseudonym,
+        consent(machine, IntegrationJson.write(new ConsentWithdrawnMessage(UUID.randomUUID(), machine.pseudonym,
                 ++machine.version, at, machine.os, machine.build, "toggle")));
     }
 
     public UUID erase(Machine machine, Instant at) {
         UUID receipt = UUID.randomUUID();
-        consent(machine, IntegrationJson.write(new ErasureRequested(UUID.randomUUID(), machine.pseudonym,
+        consent(machine, IntegrationJson.write(new ErasureRequestedMessage(UUID.randomUUID(), machine.pseudonym,
                 ++machine.version, at, receipt)));
         return receipt;
     }

@@ -34,8 +34,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 
+import dev.telemetry.apikeys.ApiKeyGroups;
 import dev.telemetry.collector.ratelimit.PushRateLimiter;
-import dev.telemetry.edge.ApiKeyGroups;
 import dev.telemetry.edge.Problem;
 import dev.telemetry.edge.ProblemException;
 

@@ -4,7 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
-import dev.telemetry.apikeys.Groups;
+import dev.telemetry.apikeys.ApiKeyGroups;
 import dev.telemetry.testing.ApiKeyContractTest;
 
 @QuarkusTest
@@ -17,11 +17,11 @@ class ApiKeyTest extends ApiKeyContractTest {
 
     @Override
     protected String requiredGroup() {
-        return Groups.INGEST;
+        return ApiKeyGroups.INGEST;
     }
 
     @Override
     protected String otherGroup() {
-        return Groups.ADMIN;
+        return ApiKeyGroups.ADMIN;
     }
 }

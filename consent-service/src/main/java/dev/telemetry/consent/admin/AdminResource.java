@@ -12,8 +12,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
-import dev.telemetry.consent.ledger.ConsentProjection;
-import dev.telemetry.edge.ApiKeyGroups;
+import dev.telemetry.apikeys.ApiKeyGroups;
+import dev.telemetry.consent.ledger.ConsentStateRebuild;
 
 @Path("/v1/admin/projections/consent-state/rebuild")
 @RolesAllowed(ApiKeyGroups.ADMIN)
@@ -21,9 +21,9 @@ import dev.telemetry.edge.ApiKeyGroups;
 @Tag(name = "admin")
 public class AdminResource {
 
-    private final ConsentProjection projection;
+    private final ConsentStateRebuild projection;
 
-    AdminResource(ConsentProjection projection) {
+    AdminResource(ConsentStateRebuild projection) {
         this.projection = projection;
     }
 

@@ -16,7 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
-import dev.telemetry.edge.ApiKeyGroups;
+import dev.telemetry.apikeys.ApiKeyGroups;
 import dev.telemetry.edge.Problem;
 import dev.telemetry.edge.ProblemException;
 

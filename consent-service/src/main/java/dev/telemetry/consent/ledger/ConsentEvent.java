@@ -3,6 +3,10 @@ package dev.telemetry.consent.ledger;
 import java.time.Instant;
 import java.util.UUID;
 
+import dev.telemetry.contract.consent.ConsentGrantedMessage;
+import dev.telemetry.contract.consent.ConsentWithdrawnMessage;
+import dev.telemetry.contract.consent.ErasureRequestedMessage;
+
 /**
  * The facts of a machine's consent stream, in this service's own words. Stored under a fixed type string with a
  * schema version ({@link #type()}); other services see them as the contract's integration events.
@@ -16,20 +20,20 @@ public sealed interface ConsentEvent {
 
     record ConsentGranted(String os, String build, String source, Instant at) implements ConsentEvent {
         public String type() {
-            return dev.telemetry.contract.consent.ConsentGranted.TYPE;
+            return ConsentGrantedMessage.TYPE;
         }
     }
 
     record ConsentWithdrawn(String os, String build, String source, Instant at) implements ConsentEvent {
         public String type() {
-            return dev.telemetry.contract.consent.ConsentWithdrawn.TYPE;
+            return ConsentWithdrawnMessage.TYPE;
         }
     }
 
     /** Also opts the machine out. */
     record ErasureRequested(UUID receipt, Instant at) implements ConsentEvent {
         public String type() {
-            return dev.telemetry.contract.consent.ErasureRequested.TYPE;
+            return ErasureRequestedMessage.TYPE;
         }
     }
 }

@@ -29,12 +29,12 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
+import dev.telemetry.apikeys.ApiKeyGroups;
 import dev.telemetry.consent.erasure.ErasureReceipt;
 import dev.telemetry.consent.erasure.ErasureView;
 import dev.telemetry.consent.ledger.ConsentCommand.RecordChoice;
 import dev.telemetry.consent.ledger.ConsentCommand.RequestErasure;
 import dev.telemetry.contract.Pseudonyms;
-import dev.telemetry.edge.ApiKeyGroups;
 import dev.telemetry.edge.Problem;
 import dev.telemetry.edge.ProblemException;
 
@@ -51,7 +51,7 @@ public class ConsentResource {
     }
 
     @RegisterForReflection
-    public record ConsentView(String anonymousId, boolean optIn, Instant since, long version) {
+    public record ConsentStatus(String anonymousId, boolean optIn, Instant since, long version) {
     }
 
     @RegisterForReflection
@@ -64,7 +64,7 @@ public class ConsentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Record an opt-in or opt-out", description = "Idempotent: repeating the current state "
             + "records nothing and returns the same version and since.")
-    public Uni<ConsentView> record(@PathParam("anonymousId") String anonymousId,
+    public Uni<ConsentStatus> record(@PathParam("anonymousId") String anonymousId,
             @Valid @NotNull ConsentRequest request) {
         requireAnonymousId(anonymousId);
         ConsentCommand.Source source = ConsentCommand.Source.valueOf(request.source().toUpperCase(Locale.ROOT));
@@ -75,7 +75,7 @@ public class ConsentResource {
 
     @GET
     @Operation(summary = "The machine's current consent; 404 if it never answered")
-    public Uni<ConsentView> current(@PathParam("anonymousId") String anonymousId) {
+    public Uni<ConsentStatus> current(@PathParam("anonymousId") String anonymousId) {
         requireAnonymousId(anonymousId);
         return ledger.current(anonymousId).map(state -> {
             if (state.version() == 0) {
@@ -125,8 +125,8 @@ public class ConsentResource {
                 "This machine has never answered the consent prompt."));
     }
 
-    private static ConsentView view(String anonymousId, ConsentState state) {
-        return new ConsentView(anonymousId, state.optedIn(), state.since(), state.version());
+    private static ConsentStatus view(String anonymousId, ConsentState state) {
+        return new ConsentStatus(anonymousId, state.optedIn(), state.since(), state.version());
     }
 
     private static HistoryEntry entry(StoredEvent row) {

@@ -11,7 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telemetry.consent.ledger.ConsentEvent.ConsentGranted;
 import dev.telemetry.consent.ledger.ConsentEvent.ConsentWithdrawn;
 import dev.telemetry.consent.ledger.ConsentEvent.ErasureRequested;
+import dev.telemetry.contract.consent.ConsentGrantedMessage;
 import dev.telemetry.contract.consent.ConsentMessage;
+import dev.telemetry.contract.consent.ConsentWithdrawnMessage;
+import dev.telemetry.contract.consent.ErasureRequestedMessage;
 
 /**
  * Stored form of the ledger's events and their integration messages. The stored payload holds only the event's
@@ -50,11 +53,11 @@ final class EventCodec {
         }
         Instant at = row.recordedAt;
         return switch (row.eventType) {
-            case dev.telemetry.contract.consent.ConsentGranted.TYPE -> new ConsentGranted(payload.path("os").asText(),
+            case ConsentGrantedMessage.TYPE -> new ConsentGranted(payload.path("os").asText(),
                     payload.path("build").asText(), payload.path("source").asText(), at);
-            case dev.telemetry.contract.consent.ConsentWithdrawn.TYPE -> new ConsentWithdrawn(
+            case ConsentWithdrawnMessage.TYPE -> new ConsentWithdrawn(
                     payload.path("os").asText(), payload.path("build").asText(), payload.path("source").asText(), at);
-            case dev.telemetry.contract.consent.ErasureRequested.TYPE -> new ErasureRequested(
+            case ErasureRequestedMessage.TYPE -> new ErasureRequested(
                     UUID.fromString(payload.path("receipt").asText()), at);
             default -> throw new IllegalStateException("unknown stored event type " + row.eventType);
         };
@@ -63,15 +66,15 @@ final class EventCodec {
     /** The integration event other services consume for this domain event. */
     static ConsentMessage toMessage(UUID eventId, String pseudonym, long version, ConsentEvent event) {
         if (event instanceof ConsentGranted granted) {
-            return new dev.telemetry.contract.consent.ConsentGranted(eventId, pseudonym, version, granted.at(),
+            return new ConsentGrantedMessage(eventId, pseudonym, version, granted.at(),
                     granted.os(), granted.build(), granted.source());
         }
         if (event instanceof ConsentWithdrawn withdrawn) {
-            return new dev.telemetry.contract.consent.ConsentWithdrawn(eventId, pseudonym, version, withdrawn.at(),
+            return new ConsentWithdrawnMessage(eventId, pseudonym, version, withdrawn.at(),
                     withdrawn.os(), withdrawn.build(), withdrawn.source());
         }
         ErasureRequested erasure = (ErasureRequested) event;
-        return new dev.telemetry.contract.consent.ErasureRequested(eventId, pseudonym, version, erasure.at(),
+        return new ErasureRequestedMessage(eventId, pseudonym, version, erasure.at(),
                 erasure.receipt());
     }
 

@@ -20,7 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import dev.telemetry.consent.Machine;
 import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.Topics;
-import dev.telemetry.contract.consent.ConsentGranted;
+import dev.telemetry.contract.consent.ConsentGrantedMessage;
 import dev.telemetry.contract.consent.ConsentMessage;
 import dev.telemetry.testing.TestDatabase;
 import dev.telemetry.testing.TopicReader;
@@ -53,7 +53,7 @@ class ConcurrentTogglesTest {
         for (int i = 1; i < events.size(); i++) {
             assertThat(events.get(i).get("event_type")).isNotEqualTo(events.get(i - 1).get("event_type"));
         }
-        boolean lastIsGrant = events.get(events.size() - 1).get("event_type").equals(ConsentGranted.TYPE);
+        boolean lastIsGrant = events.get(events.size() - 1).get("event_type").equals(ConsentGrantedMessage.TYPE);
         Map<String, Object> current = machine.current().then().statusCode(200).extract().as(Map.class);
         assertThat(current.get("optIn")).isEqualTo(lastIsGrant);
         assertThat(((Number) current.get("version")).longValue()).isEqualTo(recorded);

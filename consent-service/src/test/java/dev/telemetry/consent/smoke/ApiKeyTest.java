@@ -4,7 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
-import dev.telemetry.apikeys.Groups;
+import dev.telemetry.apikeys.ApiKeyGroups;
 import dev.telemetry.consent.Machine;
 import dev.telemetry.testing.ApiKeyContractTest;
 
@@ -20,11 +20,11 @@ class ApiKeyTest extends ApiKeyContractTest {
 
     @Override
     protected String requiredGroup() {
-        return Groups.INGEST;
+        return ApiKeyGroups.INGEST;
     }
 
     @Override
     protected String otherGroup() {
-        return Groups.ADMIN;
+        return ApiKeyGroups.ADMIN;
     }
 }

@@ -1,38 +1,21 @@
 package dev.telemetry.consent.smoke;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import java.util.List;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.UUID;
-
-import org.junit.jupiter.api.Test;
-
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.vertx.VertxContextSupport;
 
-import dev.telemetry.consent.inbox.ProcessedMessage;
+import dev.telemetry.testing.PostgresContractTest;
 
-/** Hibernate Reactive writes to and reads from the real PostgreSQL, in the schema Flyway created. */
 @QuarkusTest
-class PostgresSmokeTest {
+class PostgresSmokeTest extends PostgresContractTest {
 
-    @Test
-    void processedMessageIsStoredAndRecognisedOnRedelivery() throws Throwable {
-        UUID id = UUID.randomUUID();
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    @Override
+    protected List<String> expectedTables() {
+        return List.of("consent_event", "consent_state", "erasure_receipt", "outbox", "processed_message");
+    }
 
-        boolean firstDelivery = VertxContextSupport.subscribeAndAwait(
-                () -> Panache.withTransaction(() -> ProcessedMessage.seenBefore(id, "smoke", now)));
-        boolean redelivery = VertxContextSupport.subscribeAndAwait(
-                () -> Panache.withTransaction(() -> ProcessedMessage.seenBefore(id, "smoke", now)));
-        ProcessedMessage stored = VertxContextSupport.subscribeAndAwait(
-                () -> Panache.withSession(() -> ProcessedMessage.<ProcessedMessage>findById(id)));
-
-        assertThat(firstDelivery).isFalse();
-        assertThat(redelivery).isTrue();
-        assertThat(stored.topic).isEqualTo("smoke");
-        assertThat(stored.processedAt).isEqualTo(now);
+    @Override
+    protected List<String> droppedTables() {
+        return List.of();
     }
 }

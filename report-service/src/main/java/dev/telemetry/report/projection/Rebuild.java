@@ -43,11 +43,11 @@ public class Rebuild {
     private final Pool pool;
     private final Aggregates aggregates;
     private final UsageProjection usage;
-    private final ConsentEffects consent;
+    private final ConsentProjection consent;
     private final ConsentView view;
     private final String bootstrapServers;
 
-    Rebuild(Pool pool, Aggregates aggregates, UsageProjection usage, ConsentEffects consent, ConsentView view,
+    Rebuild(Pool pool, Aggregates aggregates, UsageProjection usage, ConsentProjection consent, ConsentView view,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.pool = pool;
         this.aggregates = aggregates;

@@ -14,7 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
 
-import dev.telemetry.edge.ApiKeyGroups;
+import dev.telemetry.apikeys.ApiKeyGroups;
 import dev.telemetry.report.projection.Rebuild;
 
 /** Operators: live figures of an open quarter, publication, rebuild. */

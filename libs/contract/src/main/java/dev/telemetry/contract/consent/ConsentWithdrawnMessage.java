@@ -1,0 +1,14 @@
+package dev.telemetry.contract.consent;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The machine opted out (or answered "no" at the first prompt) at {@code occurredAt}; nothing it captures
+ * afterwards may be collected.
+ */
+public record ConsentWithdrawnMessage(UUID eventId, String pseudonym, long version, Instant occurredAt, String os,
+        String build, String source) implements ConsentMessage {
+
+    public static final String TYPE = "consent.withdrawn";
+}

@@ -1,0 +1,16 @@
+package dev.telemetry.contract.consent;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The machine asked for its data to be erased; it is opted out from {@code occurredAt}. The report service removes
+ * its contribution from every unpublished aggregate and confirms with an {@code ErasureCompleted} for
+ * {@code receipt}. Collectors reject every later push of this machine's events captured before this moment.
+ */
+public record ErasureRequestedMessage(UUID eventId, String pseudonym, long version, Instant occurredAt, UUID receipt)
+        implements
+            ConsentMessage {
+
+    public static final String TYPE = "erasure.requested";
+}
