@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The public "what we collect" page names exactly the catalog's event kinds and data keys. */
 class EventCatalogDocumentationTest {
 
-    private static final Path PAGE = Path.of("..", "docs", "what-we-collect.md");
+    private static final Path PAGE = Path.of("..", "..", "docs", "what-we-collect.md");
 
     @Test
     void everyEventKindAndDataKeyIsDocumentedAndNothingElse() throws IOException {
