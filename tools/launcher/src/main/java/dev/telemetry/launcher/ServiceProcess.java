@@ -23,6 +23,8 @@ final class ServiceProcess {
 
     final String name;
     final int port;
+    /** Health, metrics and OpenAPI: never on the public port. */
+    final int managementPort;
     final Path log;
     private volatile Process process;
     private volatile OrphanGuard guard;
@@ -31,6 +33,7 @@ final class ServiceProcess {
     ServiceProcess(String name, int port, Path log) {
         this.name = name;
         this.port = port;
+        this.managementPort = dev.telemetry.infra.Ports.free();
         this.log = log;
     }
 
@@ -51,6 +54,10 @@ final class ServiceProcess {
         return "http://127.0.0.1:" + port;
     }
 
+    String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
     /** Exited although nobody stopped it. */
     boolean hasExited() {
         return process != null && !stopped && !process.isAlive();
@@ -63,7 +70,7 @@ final class ServiceProcess {
     /** Waits for {@code /q/health/ready} to answer 200, failing early if the process exits. */
     void awaitReady(Duration timeout) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(3)).build();
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {

@@ -236,6 +236,7 @@ public final class Suite implements AutoCloseable {
     private Map<String, String> environment(ServiceProcess service, Duration clockOffset) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HTTP_PORT", Integer.toString(service.port));
+        env.put("MANAGEMENT_PORT", Integer.toString(service.managementPort));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("POSTGRES_HOST", "127.0.0.1");
         env.put("POSTGRES_PORT", Integer.toString(ports.postgres()));

@@ -124,7 +124,8 @@ public final class SuiteLauncher implements Callable<Integer> {
         }
         out.println();
         for (ServiceProcess service : suite.services()) {
-            out.printf("  %-18s %s  (log: %s)%n", service.name, service.url(), service.log);
+            out.printf("  %-18s %s  health and metrics %s/q  (log: %s)%n", service.name, service.url(),
+                    service.managementUrl(), service.log);
         }
         out.printf("  %-18s 127.0.0.1:%d  databases consent, collector, report  (log: %s)%n", "PostgreSQL",
                 postgresPort, suite.logs().resolve("postgres.log"));
