@@ -1,9 +1,5 @@
 package dev.telemetry.collector.ingest;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -18,13 +14,7 @@ public class CollectorBeans {
     @Produces
     @ApplicationScoped
     EventCatalog catalog(CollectorConfig config) {
-        try {
-            return config.catalog().isPresent()
-                    ? EventCatalog.load(Path.of(config.catalog().get()))
-                    : EventCatalog.cfDev();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the event catalog " + config.catalog().get(), e);
-        }
+        return EventCatalog.configured(config.catalog());
     }
 
     @Produces

@@ -6,17 +6,12 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The collector's own settings (see the README for their environment variables). */
+/**
+ * The collector's own settings (see the README for their environment variables). The consent windows are the
+ * consent view's ({@link dev.telemetry.consentview.ConsentWindows}): report-service judges consent with the same.
+ */
 @ConfigMapping(prefix = "collector")
 public interface CollectorConfig {
-
-    /** How far client clocks may be off; also how far in the future a timestamp may be. */
-    @WithDefault("2m")
-    Duration clockSkew();
-
-    /** After an opt-out, how long events captured before it may still be pushed. */
-    @WithDefault("10m")
-    Duration optOutGrace();
 
     /** Events older than this are refused (the client spool keeps them no longer). */
     @WithDefault("30d")

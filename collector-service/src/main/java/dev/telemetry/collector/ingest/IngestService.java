@@ -24,6 +24,7 @@ import dev.telemetry.consentview.ConsentFreshness;
 import dev.telemetry.consentview.ConsentRule;
 import dev.telemetry.consentview.ConsentTimeline;
 import dev.telemetry.consentview.ConsentView;
+import dev.telemetry.consentview.ConsentWindows;
 import dev.telemetry.contract.Pseudonyms;
 import dev.telemetry.contract.catalog.EventCatalog;
 import dev.telemetry.contract.usage.UsageEvent;
@@ -48,15 +49,15 @@ public class IngestService {
     /** Recently accepted (pseudonym, id) pairs: lets a resend be answered "duplicate". Downstream dedupes exactly. */
     private final Cache<String, Boolean> recentlyAccepted;
 
-    IngestService(CollectorConfig config, EventCatalog catalog, Pseudonyms pseudonyms, ConsentView consent, Pool pool,
-            ConsentFreshness freshness, UsagePublisher publisher, Clock clock) {
-        this.validator = new EventValidator(catalog, config.clockSkew(), config.maxEventAge());
+    IngestService(CollectorConfig config, ConsentWindows windows, EventCatalog catalog, Pseudonyms pseudonyms,
+            ConsentView consent, Pool pool, ConsentFreshness freshness, UsagePublisher publisher, Clock clock) {
+        this.validator = new EventValidator(catalog, windows.clockSkew(), config.maxEventAge());
         this.catalog = catalog;
         this.pseudonyms = pseudonyms;
         this.consent = consent;
         this.pool = pool;
         this.freshness = freshness;
-        this.rule = new ConsentRule(config.clockSkew(), config.optOutGrace());
+        this.rule = new ConsentRule(windows);
         this.publisher = publisher;
         this.clock = clock;
         this.recentlyAccepted = Caffeine.newBuilder().maximumSize(config.duplicateCacheSize())

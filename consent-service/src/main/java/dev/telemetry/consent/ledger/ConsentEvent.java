@@ -2,6 +2,7 @@ package dev.telemetry.consent.ledger;
 
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Function;
 
 import dev.telemetry.contract.consent.ConsentGrantedMessage;
 import dev.telemetry.contract.consent.ConsentWithdrawnMessage;
@@ -18,9 +19,21 @@ public sealed interface ConsentEvent {
     /** The stored and published type name; never a Java class name. */
     String type();
 
+    /**
+     * Applies the function for this event's kind. Code that treats every kind goes through here, so a new kind of
+     * event is a compile error in each such place instead of a wrong branch at run time.
+     */
+    <R> R match(Function<ConsentGranted, R> granted, Function<ConsentWithdrawn, R> withdrawn,
+            Function<ErasureRequested, R> erasureRequested);
+
     record ConsentGranted(String os, String build, String source, Instant at) implements ConsentEvent {
         public String type() {
             return ConsentGrantedMessage.TYPE;
+        }
+
+        public <R> R match(Function<ConsentGranted, R> granted, Function<ConsentWithdrawn, R> withdrawn,
+                Function<ErasureRequested, R> erasureRequested) {
+            return granted.apply(this);
         }
     }
 
@@ -28,12 +41,22 @@ public sealed interface ConsentEvent {
         public String type() {
             return ConsentWithdrawnMessage.TYPE;
         }
+
+        public <R> R match(Function<ConsentGranted, R> granted, Function<ConsentWithdrawn, R> withdrawn,
+                Function<ErasureRequested, R> erasureRequested) {
+            return withdrawn.apply(this);
+        }
     }
 
     /** Also opts the machine out. */
     record ErasureRequested(UUID receipt, Instant at) implements ConsentEvent {
         public String type() {
             return ErasureRequestedMessage.TYPE;
+        }
+
+        public <R> R match(Function<ConsentGranted, R> granted, Function<ConsentWithdrawn, R> withdrawn,
+                Function<ErasureRequested, R> erasureRequested) {
+            return erasureRequested.apply(this);
         }
     }
 }

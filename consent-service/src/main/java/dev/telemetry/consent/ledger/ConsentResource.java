@@ -130,16 +130,12 @@ public class ConsentResource {
     }
 
     private static HistoryEntry entry(StoredEvent row) {
-        ConsentEvent event = EventCodec.decode(row);
-        if (event instanceof ConsentEvent.ConsentGranted granted) {
-            return new HistoryEntry(row.version, row.eventType, row.recordedAt, granted.os(), granted.build(),
-                    granted.source(), null);
-        }
-        if (event instanceof ConsentEvent.ConsentWithdrawn withdrawn) {
-            return new HistoryEntry(row.version, row.eventType, row.recordedAt, withdrawn.os(), withdrawn.build(),
-                    withdrawn.source(), null);
-        }
-        return new HistoryEntry(row.version, row.eventType, row.recordedAt, null, null, null,
-                ((ConsentEvent.ErasureRequested) event).receipt());
+        return EventCodec.decode(row).match(
+                granted -> new HistoryEntry(row.version, row.eventType, row.recordedAt, granted.os(), granted.build(),
+                        granted.source(), null),
+                withdrawn -> new HistoryEntry(row.version, row.eventType, row.recordedAt, withdrawn.os(),
+                        withdrawn.build(), withdrawn.source(), null),
+                erasure -> new HistoryEntry(row.version, row.eventType, row.recordedAt, null, null, null,
+                        erasure.receipt()));
     }
 }

@@ -31,13 +31,12 @@ final class EventCodec {
 
     static String encode(ConsentEvent event) {
         ObjectNode payload = JSON.createObjectNode();
-        if (event instanceof ConsentGranted granted) {
-            payload.put("os", granted.os()).put("build", granted.build()).put("source", granted.source());
-        } else if (event instanceof ConsentWithdrawn withdrawn) {
-            payload.put("os", withdrawn.os()).put("build", withdrawn.build()).put("source", withdrawn.source());
-        } else {
-            payload.put("receipt", ((ErasureRequested) event).receipt().toString());
-        }
+        event.match(
+                granted -> payload.put("os", granted.os()).put("build", granted.build())
+                        .put("source", granted.source()),
+                withdrawn -> payload.put("os", withdrawn.os()).put("build", withdrawn.build())
+                        .put("source", withdrawn.source()),
+                erasure -> payload.put("receipt", erasure.receipt().toString()));
         return payload.toString();
     }
 
@@ -65,17 +64,11 @@ final class EventCodec {
 
     /** The integration event other services consume for this domain event. */
     static ConsentMessage toMessage(UUID eventId, String pseudonym, long version, ConsentEvent event) {
-        if (event instanceof ConsentGranted granted) {
-            return new ConsentGrantedMessage(eventId, pseudonym, version, granted.at(),
-                    granted.os(), granted.build(), granted.source());
-        }
-        if (event instanceof ConsentWithdrawn withdrawn) {
-            return new ConsentWithdrawnMessage(eventId, pseudonym, version, withdrawn.at(),
-                    withdrawn.os(), withdrawn.build(), withdrawn.source());
-        }
-        ErasureRequested erasure = (ErasureRequested) event;
-        return new ErasureRequestedMessage(eventId, pseudonym, version, erasure.at(),
-                erasure.receipt());
+        return event.match(
+                granted -> new ConsentGrantedMessage(eventId, pseudonym, version, granted.at(),
+                        granted.os(), granted.build(), granted.source()),
+                withdrawn -> new ConsentWithdrawnMessage(eventId, pseudonym, version, withdrawn.at(),
+                        withdrawn.os(), withdrawn.build(), withdrawn.source()),
+                erasure -> new ErasureRequestedMessage(eventId, pseudonym, version, erasure.at(), erasure.receipt()));
     }
-
 }

@@ -50,6 +50,10 @@ public final class ConsentRule {
         this.grace = grace;
     }
 
+    public ConsentRule(ConsentWindows windows) {
+        this(windows.clockSkew(), windows.optOutGrace());
+    }
+
     /**
      * @param timeline what the collector knows of the machine ({@link ConsentTimeline#NONE} if nothing)
      * @param capturedAt the event's timestamp

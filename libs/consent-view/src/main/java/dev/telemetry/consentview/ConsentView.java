@@ -22,10 +22,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.Topics;
-import dev.telemetry.contract.consent.ConsentGrantedMessage;
 import dev.telemetry.contract.consent.ConsentMessage;
 import dev.telemetry.contract.consent.ConsentWatermark;
-import dev.telemetry.contract.consent.ConsentWithdrawnMessage;
 
 /**
  * A consumer's view of {@code telemetry.consent.v1}: each machine's consent timeline, kept in the consumer's own
@@ -125,12 +123,8 @@ public class ConsentView {
     }
 
     private static ConsentTimeline.Kind kind(ConsentMessage message) {
-        if (message instanceof ConsentGrantedMessage) {
-            return ConsentTimeline.Kind.GRANTED;
-        }
-        return message instanceof ConsentWithdrawnMessage
-                ? ConsentTimeline.Kind.WITHDRAWN
-                : ConsentTimeline.Kind.ERASED;
+        return message.match(granted -> ConsentTimeline.Kind.GRANTED, withdrawn -> ConsentTimeline.Kind.WITHDRAWN,
+                erasure -> ConsentTimeline.Kind.ERASED);
     }
 
     private static ConsentTimeline timeline(Row row) {

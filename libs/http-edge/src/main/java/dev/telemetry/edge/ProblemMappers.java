@@ -27,15 +27,21 @@ public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
-    private static final Map<Integer, String[]> BY_STATUS = Map.of(
-            400, new String[]{"bad-request", "Bad request"},
-            404, new String[]{"not-found", "Not found"},
-            405, new String[]{"method-not-allowed", "Method not allowed"},
-            406, new String[]{"not-acceptable", "No acceptable representation"},
-            413, new String[]{"payload-too-large", "Request body too large"},
-            415, new String[]{"unsupported-media-type", "Unsupported media type"},
-            429, new String[]{"rate-limited", "Too many requests"},
-            503, new String[]{"unavailable", "Service unavailable"});
+    /** The problem a plain HTTP status becomes: {@code urn:telemetry:problem:<type>}, titled {@code title}. */
+    private record StatusProblem(String type, String title) {
+    }
+
+    private static final StatusProblem CLIENT_ERROR = new StatusProblem("client-error", "Client error");
+
+    private static final Map<Integer, StatusProblem> BY_STATUS = Map.of(
+            400, new StatusProblem("bad-request", "Bad request"),
+            404, new StatusProblem("not-found", "Not found"),
+            405, new StatusProblem("method-not-allowed", "Method not allowed"),
+            406, new StatusProblem("not-acceptable", "No acceptable representation"),
+            413, new StatusProblem("payload-too-large", "Request body too large"),
+            415, new StatusProblem("unsupported-media-type", "Unsupported media type"),
+            429, new StatusProblem("rate-limited", "Too many requests"),
+            503, new StatusProblem("unavailable", "Service unavailable"));
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -94,9 +100,9 @@ public class ProblemMappers {
         if (status >= 500) {
             return unexpected(e);
         }
-        String[] known = BY_STATUS.getOrDefault(status, new String[]{"client-error", "Client error"});
-        Response problem = new Problem("urn:telemetry:problem:" + known[0], known[1], status, known[1] + ".",
-                List.of()).toResponse();
+        StatusProblem known = BY_STATUS.getOrDefault(status, CLIENT_ERROR);
+        Response problem = new Problem("urn:telemetry:problem:" + known.type(), known.title(), status,
+                known.title() + ".", List.of()).toResponse();
         Response.ResponseBuilder builder = Response.fromResponse(problem);
         // Keep headers such as Allow (405) and Retry-After (429, 503) that the original response carried.
         e.getResponse().getHeaders().forEach((name, values) -> {

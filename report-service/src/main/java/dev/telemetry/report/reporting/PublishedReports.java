@@ -2,6 +2,7 @@ package dev.telemetry.report.reporting;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +13,10 @@ import jakarta.ws.rs.core.Response.Status;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import dev.telemetry.edge.Problem;
@@ -49,10 +52,7 @@ public class PublishedReports {
     }
 
     public Uni<Optional<Stored>> find(Quarter quarter) {
-        return pool
-                .preparedQuery("SELECT quarter, published_at, json, csv, html FROM published_report WHERE quarter = $1")
-                .execute(Tuple.of(quarter.toString()))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(stored(rows.iterator().next())));
+        return find(pool, quarter);
     }
 
     /** Newest first. */
@@ -80,34 +80,58 @@ public class PublishedReports {
             return Uni.createFrom().failure(new ProblemException(Problem.of(Status.CONFLICT, "quarter-not-ended",
                     "Quarter not ended", quarter + " ends at " + quarter.end() + "; it can be published after that.")));
         }
+        // Under the aggregates lock no consumer changes the quarter between building the report and forgetting it.
         return pool.withTransaction(tx -> Aggregates.lock(tx)
-                .chain(() -> tx.preparedQuery("SELECT quarter, published_at, json, csv, html FROM published_report "
-                        + "WHERE quarter = $1").execute(Tuple.of(quarter.toString())))
-                .chain(rows -> {
-                    if (rows.size() > 0) {
-                        return Uni.createFrom().item(stored(rows.iterator().next()));
-                    }
-                    return builder.build(tx, quarter).chain(preview -> {
-                        Report report = preview.published(now);
-                        Stored stored = new Stored(quarter.toString(), now, renderer.json(report), renderer.csv(report),
-                                renderer.html(report));
-                        return tx.preparedQuery("INSERT INTO published_report (quarter, published_at, json, csv, html) "
-                                + "VALUES ($1, $2, $3, $4, $5)")
-                                .execute(Tuple.of(quarter.toString(), now.atOffset(java.time.ZoneOffset.UTC),
-                                        stored.json(),
-                                        stored.csv(), stored.html()))
-                                .chain(() -> tx.preparedQuery("INSERT INTO report_event (event_type, schema_version, "
-                                        + "quarter, payload, recorded_at) VALUES ('report.published', 1, $1, $2, $3)")
-                                        .execute(Tuple.of(quarter.toString(), "{\"quarter\":\"" + quarter
-                                                + "\",\"publishedAt\":\"" + now + "\"}",
-                                                now.atOffset(java.time.ZoneOffset.UTC))))
-                                .chain(() -> tx.preparedQuery("DELETE FROM contribution WHERE quarter = $1")
-                                        .execute(Tuple.of(quarter.toString())))
-                                .chain(() -> tx.preparedQuery("DELETE FROM counted_event WHERE quarter = $1")
-                                        .execute(Tuple.of(quarter.toString())))
-                                .replaceWith(stored);
-                    });
-                }));
+                .chain(() -> find(tx, quarter))
+                .chain(published -> published.isPresent()
+                        ? Uni.createFrom().item(published.get())
+                        : freeze(tx, quarter, now)));
+    }
+
+    /** Builds the report, stores its exact bytes, records the publication and forgets the contributions. */
+    private Uni<Stored> freeze(SqlClient tx, Quarter quarter, Instant now) {
+        return builder.build(tx, quarter)
+                .map(preview -> render(quarter, preview.published(now), now))
+                .call(stored -> store(tx, stored))
+                .call(() -> recordPublished(tx, quarter, now))
+                .call(() -> forgetContributions(tx, quarter));
+    }
+
+    private Stored render(Quarter quarter, Report report, Instant publishedAt) {
+        return new Stored(quarter.toString(), publishedAt, renderer.json(report), renderer.csv(report),
+                renderer.html(report));
+    }
+
+    private static Uni<Void> store(SqlClient tx, Stored stored) {
+        return tx.preparedQuery("INSERT INTO published_report (quarter, published_at, json, csv, html) "
+                + "VALUES ($1, $2, $3, $4, $5)")
+                .execute(Tuple.of(stored.quarter(), stored.publishedAt().atOffset(ZoneOffset.UTC), stored.json(),
+                        stored.csv(), stored.html()))
+                .replaceWithVoid();
+    }
+
+    private static Uni<Void> recordPublished(SqlClient tx, Quarter quarter, Instant publishedAt) {
+        String payload = new JsonObject().put("quarter", quarter.toString())
+                .put("publishedAt", publishedAt.toString()).encode();
+        return tx.preparedQuery("INSERT INTO report_event (event_type, schema_version, quarter, payload, recorded_at) "
+                + "VALUES ('report.published', 1, $1, $2, $3)")
+                .execute(Tuple.of(quarter.toString(), payload, publishedAt.atOffset(ZoneOffset.UTC)))
+                .replaceWithVoid();
+    }
+
+    /** A published quarter never changes again, so its per-machine contributions are no longer needed. */
+    private static Uni<Void> forgetContributions(SqlClient tx, Quarter quarter) {
+        return tx.preparedQuery("DELETE FROM contribution WHERE quarter = $1").execute(Tuple.of(quarter.toString()))
+                .chain(() -> tx.preparedQuery("DELETE FROM counted_event WHERE quarter = $1")
+                        .execute(Tuple.of(quarter.toString())))
+                .replaceWithVoid();
+    }
+
+    private static Uni<Optional<Stored>> find(SqlClient client, Quarter quarter) {
+        return client
+                .preparedQuery("SELECT quarter, published_at, json, csv, html FROM published_report WHERE quarter = $1")
+                .execute(Tuple.of(quarter.toString()))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(stored(rows.iterator().next())));
     }
 
     private static Stored stored(Row row) {

@@ -1,7 +1,5 @@
 package dev.telemetry.report.reporting;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,6 +18,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import dev.telemetry.consentview.ConsentWindows;
 import dev.telemetry.contract.catalog.EventCatalog;
 import dev.telemetry.report.projection.Aggregates;
 import dev.telemetry.report.quarter.Quarter;
@@ -37,14 +36,16 @@ public class ReportBuilder {
     private final int k;
     private final int topBuilds;
     private final EventCatalog catalog;
+    private final ConsentWindows consentWindows;
 
     ReportBuilder(@ConfigProperty(name = "report.minimum-cell-machines") int k,
             @ConfigProperty(name = "report.top-builds") int topBuilds,
-            @ConfigProperty(name = "report.catalog") Optional<String> catalogFile) throws IOException {
+            @ConfigProperty(name = "report.catalog") Optional<String> catalogFile, ConsentWindows consentWindows) {
         this.k = k;
         this.topBuilds = topBuilds;
+        this.consentWindows = consentWindows;
         // The same catalog as the collector's, so every event kind it accepts has a row.
-        this.catalog = catalogFile.isPresent() ? EventCatalog.load(Path.of(catalogFile.get())) : EventCatalog.cfDev();
+        this.catalog = EventCatalog.configured(catalogFile);
     }
 
     public int minimumCellMachines() {
@@ -145,8 +146,10 @@ public class ReportBuilder {
                         + "cells, smallest first, are suppressed until at least two are and together they cover at "
                         + "least " + k
                         + " machines, so no suppressed value can be recovered from totals or other cells.",
-                "Only events captured while the machine had opted in are counted (same rule as the collector: 2 "
-                        + "minutes of clock-skew tolerance, 10 minutes to send earlier events after an opt-out). "
+                "Only events captured while the machine had opted in are counted (same rule as the collector: "
+                        + DurationWords.of(consentWindows.clockSkew()) + " of clock-skew tolerance, "
+                        + DurationWords.of(consentWindows.optOutGrace())
+                        + " to send earlier events after an opt-out). "
                         + "Machines that asked for erasure before publication are removed entirely.",
                 "Events are attributed to the UTC quarter of their timestamp. Once a quarter is published its report "
                         + "never changes; events for it that arrive later are not counted anywhere.",

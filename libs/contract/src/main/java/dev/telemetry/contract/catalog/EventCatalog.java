@@ -63,6 +63,23 @@ public final class EventCatalog {
         }
     }
 
+    /**
+     * The catalog in force: the operator's file ({@code COLLECTOR_CATALOG}) if one is configured, else the built-in
+     * CF Dev catalog. Collector and report service load it here, so both always agree on the event kinds.
+     *
+     * @throws UncheckedIOException if the configured file cannot be read
+     */
+    public static EventCatalog configured(Optional<String> file) {
+        if (file.isEmpty()) {
+            return cfDev();
+        }
+        try {
+            return load(Path.of(file.get()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the event catalog " + file.get(), e);
+        }
+    }
+
     public static EventCatalog load(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return load(in);

@@ -2,10 +2,17 @@ package dev.telemetry.contract.consent;
 
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** The machine opted in at {@code occurredAt}; events it captures from then on may be collected. */
 public record ConsentGrantedMessage(UUID eventId, String pseudonym, long version, Instant occurredAt, String os,
         String build, String source) implements ConsentMessage {
 
     public static final String TYPE = "consent.granted";
+
+    @Override
+    public <R> R match(Function<ConsentGrantedMessage, R> granted, Function<ConsentWithdrawnMessage, R> withdrawn,
+            Function<ErasureRequestedMessage, R> erasureRequested) {
+        return granted.apply(this);
+    }
 }

@@ -1,5 +1,7 @@
 package dev.telemetry.contract.consent;
 
+import java.util.function.Function;
+
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
@@ -19,4 +21,11 @@ public sealed interface ConsentMessage extends IntegrationEvent
         permits ConsentGrantedMessage, ConsentWithdrawnMessage, ErasureRequestedMessage {
 
     long version();
+
+    /**
+     * Applies the function for this message's type. Consumers that treat every type go through here, so a new type
+     * is a compile error in each of them instead of a wrong branch at run time.
+     */
+    <R> R match(Function<ConsentGrantedMessage, R> granted, Function<ConsentWithdrawnMessage, R> withdrawn,
+            Function<ErasureRequestedMessage, R> erasureRequested);
 }

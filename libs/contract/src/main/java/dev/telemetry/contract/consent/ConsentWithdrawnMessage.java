@@ -2,6 +2,7 @@ package dev.telemetry.contract.consent;
 
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The machine opted out (or answered "no" at the first prompt) at {@code occurredAt}; nothing it captures
@@ -11,4 +12,10 @@ public record ConsentWithdrawnMessage(UUID eventId, String pseudonym, long versi
         String build, String source) implements ConsentMessage {
 
     public static final String TYPE = "consent.withdrawn";
+
+    @Override
+    public <R> R match(Function<ConsentGrantedMessage, R> granted, Function<ConsentWithdrawnMessage, R> withdrawn,
+            Function<ErasureRequestedMessage, R> erasureRequested) {
+        return withdrawn.apply(this);
+    }
 }

@@ -2,6 +2,7 @@ package dev.telemetry.contract.consent;
 
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The machine asked for its data to be erased; it is opted out from {@code occurredAt}. The report service removes
@@ -13,4 +14,10 @@ public record ErasureRequestedMessage(UUID eventId, String pseudonym, long versi
             ConsentMessage {
 
     public static final String TYPE = "erasure.requested";
+
+    @Override
+    public <R> R match(Function<ConsentGrantedMessage, R> granted, Function<ConsentWithdrawnMessage, R> withdrawn,
+            Function<ErasureRequestedMessage, R> erasureRequested) {
+        return erasureRequested.apply(this);
+    }
 }
