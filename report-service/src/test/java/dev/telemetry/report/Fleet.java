@@ -13,7 +13,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.restassured.path.json.JsonPath;
 
@@ -23,6 +31,7 @@ import dev.telemetry.contract.consent.ConsentGrantedMessage;
 import dev.telemetry.contract.consent.ConsentWithdrawnMessage;
 import dev.telemetry.contract.consent.ErasureRequestedMessage;
 import dev.telemetry.contract.usage.UsageEvent;
+import dev.telemetry.report.quarter.Quarter;
 import dev.telemetry.testing.TestApiKeys;
 import dev.telemetry.testing.TestDatabase;
 import dev.telemetry.testing.TopicReader;
@@ -36,6 +45,12 @@ public final class Fleet {
     /** A usage event as sent, for the ground truth. */
     public record Sent(String pseudonym, String kind, String os, String build, String errorCode, boolean counts) {
     }
+
+    /** The quarter of the sentinel events {@link #awaitUsageConsumed} sends. */
+    public static final Quarter SENTINEL_QUARTER = new Quarter(2000, 1);
+    private static final AtomicLong SENTINELS = new AtomicLong();
+    private static KafkaProducer<String, String> producer;
+    private static Machine sentinel;
 
     public final List<Sent> sent = new ArrayList<>();
     /** Machines with consent events the report service may not have applied yet. */
@@ -100,7 +115,28 @@ public final class Fleet {
     }
 
     private void send(String topic, String key, String value) {
-        TopicReader.send(topic, key, value);
+        send(new ProducerRecord<>(topic, key, value));
+    }
+
+    /** One producer for every test of the JVM (a new producer per record is slow); each send waits for its ack. */
+    private static synchronized KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
+                    ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+        }
+        return producer;
+    }
+
+    private static void send(ProducerRecord<String, String> record) {
+        try {
+            producer().send(record).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not send to " + record.topic(), e.getCause());
+        }
     }
 
     private void consent(Machine machine, String value) {
@@ -127,19 +163,58 @@ public final class Fleet {
                 .then().statusCode(200).extract().jsonPath();
     }
 
-    /** Waits until the preview's total event count is {@code events} (so everything sent has been consumed). */
-    /** Waits until the quarter's rollup counts {@code events} events (read directly: small totals are suppressed). */
+    /**
+     * Waits until everything sent to the usage topic so far has been consumed, then checks that the quarter's rollup
+     * counts exactly {@code events} events (read directly: small totals are suppressed). Waiting for the count itself
+     * would let an over-count pass on its way through {@code events}.
+     */
     public static JsonPath awaitEvents(String quarter, long events) {
-        try {
-            await().atMost(Duration.ofSeconds(90)).until(() -> TestDatabase.count(
-                    "SELECT coalesce(sum(events), 0) FROM rollup WHERE quarter = ? AND dimension = 'total'",
-                    quarter) == events);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        awaitUsageConsumed();
+        long counted = TestDatabase.count(
+                "SELECT coalesce(sum(events), 0) FROM rollup WHERE quarter = ? AND dimension = 'total'", quarter);
+        if (counted != events) {
             String dropped = given().when().get("/q/metrics").asString().lines()
                     .filter(line -> line.startsWith("report_events_dropped")).collect(Collectors.joining("\n"));
-            throw new AssertionError("expected " + events + " events in " + quarter + "; preview:\n"
-                    + preview(quarter).prettify() + "\ndropped:\n" + dropped, e);
+            throw new AssertionError("expected " + events + " events in " + quarter + ", counted " + counted
+                    + "; preview:\n" + preview(quarter).prettify() + "\ndropped:\n" + dropped);
         }
         return preview(quarter);
+    }
+
+    /**
+     * Sends a sentinel event to every partition of the usage topic and waits until each is counted. A partition is
+     * consumed in order, so everything sent to the topic before has then been consumed (counted or dropped).
+     */
+    public static void awaitUsageConsumed() {
+        awaitUsageConsumed(Duration.ofSeconds(120));
+    }
+
+    public static void awaitUsageConsumed(Duration timeout) {
+        Machine sentinel = sentinel();
+        int partitions = producer().partitionsFor(Topics.USAGE).size();
+        List<String> ids = new ArrayList<>();
+        for (int partition = 0; partition < partitions; partition++) {
+            Instant at = SENTINEL_QUARTER.start().plus(Duration.ofDays(1)).plusMillis(SENTINELS.incrementAndGet());
+            UsageEvent event = new UsageEvent(UUID.randomUUID(), sentinel.pseudonym, at, "stop", sentinel.os,
+                    sentinel.build, Map.of(), at.plusSeconds(30), "cf-dev@1");
+            send(new ProducerRecord<>(Topics.USAGE, partition, sentinel.pseudonym, IntegrationJson.write(event)));
+            ids.add("'" + event.eventId() + "'");
+        }
+        String counted = "SELECT count(*) FROM counted_event WHERE pseudonym = ? AND event_id IN ("
+                + String.join(", ", ids) + ")";
+        await().atMost(timeout)
+                .until(() -> TestDatabase.count(counted, sentinel.pseudonym) == partitions);
+    }
+
+    /** The sentinels' machine: opted in, and its events fall into a quarter no test looks at or publishes. */
+    private static synchronized Machine sentinel() {
+        if (sentinel == null) {
+            Fleet fleet = new Fleet();
+            Machine machine = fleet.machine("linux", "sentinel");
+            fleet.optIn(machine, SENTINEL_QUARTER.start());
+            fleet.settleConsent();
+            sentinel = machine;
+        }
+        return sentinel;
     }
 }

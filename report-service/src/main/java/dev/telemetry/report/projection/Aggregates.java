@@ -1,11 +1,15 @@
 package dev.telemetry.report.projection;
 
-import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -14,12 +18,17 @@ import dev.telemetry.report.quarter.Quarter;
 
 /**
  * Writes to the quarterly aggregates: per-machine contributions and the rollups made from them, kept exactly in step
- * (a new contribution row adds one machine to its cell; erasing a machine subtracts exactly what it added).
+ * (a new contribution row adds one machine to its cell; erasing a machine subtracts exactly what it added). Every
+ * write is one set-based statement over a whole batch, whatever its size.
  */
 @ApplicationScoped
 public class Aggregates {
 
-    /** Serialises writers (live consumers, rebuild, publication) on the aggregates. */
+    /**
+     * Serialises writers (live consumers, each rebuild batch, publication) on the aggregates, one transaction at a
+     * time: a batch judges consent and writes under it, so an erasure or a publication is either wholly before or
+     * wholly after it.
+     */
     static final long LOCK = 0x7265706f7274L;
 
     public static final String TOTAL = "total";
@@ -31,81 +40,191 @@ public class Aggregates {
     public static final String OPTED_IN = "opted_in";
     public static final String OPTED_OUT = "opted_out";
 
+    /** Where a count goes: the live tables reports read, or the staging tables a rebuild fills. */
+    public enum Tables {
+        LIVE("counted_event", "contribution", "rollup"), REBUILD("rebuild_counted_event", "rebuild_contribution",
+                "rebuild_rollup");
+
+        final String counted;
+        final String contribution;
+        final String rollup;
+
+        Tables(String counted, String contribution, String rollup) {
+            this.counted = counted;
+            this.contribution = contribution;
+            this.rollup = rollup;
+        }
+    }
+
+    /** What one machine added to one cell of a quarter. */
+    public record Contribution(String quarter, String dimension, String key, String pseudonym, long events) {
+    }
+
     public static Uni<Void> lock(SqlClient tx) {
         return tx.query("SELECT pg_advisory_xact_lock(" + LOCK + ")").execute().replaceWithVoid();
     }
 
-    public Uni<Boolean> isPublished(SqlClient tx, Quarter quarter) {
+    public Uni<Boolean> isPublished(SqlClient tx, String quarter) {
         return tx.preparedQuery("SELECT 1 FROM published_report WHERE quarter = $1")
-                .execute(Tuple.of(quarter.toString()))
+                .execute(Tuple.of(quarter))
                 .map(rows -> rows.size() > 0);
     }
 
-    /** Counts a usage event once; false if it was counted before. */
-    public Uni<Boolean> count(SqlClient tx, UsageEvent event) {
-        Quarter quarter = Quarter.of(event.occurredAt());
-        return tx.preparedQuery("""
-                INSERT INTO counted_event (pseudonym, event_id, quarter) VALUES ($1, $2, $3)
-                ON CONFLICT DO NOTHING""")
-                .execute(Tuple.of(event.pseudonym(), event.eventId(), quarter.toString()))
-                .chain(inserted -> inserted.rowCount() == 0
-                        ? Uni.createFrom().item(false)
-                        : add(tx, quarter, event.pseudonym(), cells(event)).replaceWith(true));
+    /** Every published quarter (one small row per quarter ever published). */
+    public Uni<Set<String>> published(SqlClient tx) {
+        return tx.query("SELECT quarter FROM published_report").execute().map(rows -> {
+            Set<String> quarters = new HashSet<>();
+            rows.forEach(row -> quarters.add(row.getString("quarter")));
+            return quarters;
+        });
     }
 
-    /** Adds one event of this machine to each cell. */
-    public Uni<Void> add(SqlClient tx, Quarter quarter, String pseudonym, List<String[]> cells) {
+    /**
+     * Marks these events counted; returns the keys ({@link #key}) of those not counted before. Redelivered events
+     * are simply not returned, so they add nothing.
+     */
+    public Uni<Set<String>> markCounted(SqlClient tx, Tables tables, Collection<UsageEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        String[] pseudonyms = new String[events.size()];
+        UUID[] ids = new UUID[events.size()];
+        String[] quarters = new String[events.size()];
+        int i = 0;
+        for (UsageEvent event : events) {
+            pseudonyms[i] = event.pseudonym();
+            ids[i] = event.eventId();
+            quarters[i++] = Quarter.of(event.occurredAt()).toString();
+        }
+        return tx.preparedQuery("INSERT INTO " + tables.counted + " (pseudonym, event_id, quarter) "
+                + "SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[]) ON CONFLICT DO NOTHING "
+                + "RETURNING pseudonym, event_id")
+                .execute(Tuple.of(pseudonyms, ids, quarters))
+                .map(rows -> {
+                    Set<String> fresh = new HashSet<>();
+                    for (Row row : rows) {
+                        fresh.add(key(row.getString("pseudonym"), row.getUUID("event_id")));
+                    }
+                    return fresh;
+                });
+    }
+
+    static String key(String pseudonym, UUID eventId) {
+        return pseudonym + '/' + eventId;
+    }
+
+    /**
+     * Adds the contributions (at most one per quarter, cell and machine) and, in the same statement, their events
+     * and new machines to the rollups.
+     */
+    public Uni<Void> add(SqlClient tx, Tables tables, Collection<Contribution> contributions) {
+        if (contributions.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = contributions.size();
+        String[] quarters = new String[n];
+        String[] dimensions = new String[n];
+        String[] keys = new String[n];
+        String[] pseudonyms = new String[n];
+        Long[] events = new Long[n];
+        int i = 0;
+        for (Contribution c : contributions) {
+            quarters[i] = c.quarter();
+            dimensions[i] = c.dimension();
+            keys[i] = c.key();
+            pseudonyms[i] = c.pseudonym();
+            events[i++] = c.events();
+        }
+        // xmax = 0 marks a row the upsert inserted: a machine new to the cell.
+        return tx.preparedQuery("""
+                WITH input AS (
+                    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+                        AS t(quarter, dimension, key, pseudonym, events)
+                ), added AS (
+                    INSERT INTO %1$s AS c (quarter, dimension, key, pseudonym, events)
+                    SELECT quarter, dimension, key, pseudonym, events FROM input
+                    ORDER BY quarter, dimension, key, pseudonym
+                    ON CONFLICT (quarter, dimension, key, pseudonym) DO UPDATE SET events = c.events + excluded.events
+                    RETURNING c.quarter, c.dimension, c.key, (c.xmax = 0) AS new_machine
+                ), new_machines AS (
+                    SELECT quarter, dimension, key, count(*) FILTER (WHERE new_machine) AS machines
+                    FROM added GROUP BY quarter, dimension, key
+                ), cells AS (
+                    SELECT quarter, dimension, key, sum(events)::bigint AS events
+                    FROM input GROUP BY quarter, dimension, key
+                )
+                INSERT INTO %2$s AS r (quarter, dimension, key, events, machines)
+                SELECT quarter, dimension, key, cells.events, new_machines.machines
+                FROM cells JOIN new_machines USING (quarter, dimension, key)
+                ORDER BY quarter, dimension, key
+                ON CONFLICT (quarter, dimension, key)
+                DO UPDATE SET events = r.events + excluded.events, machines = r.machines + excluded.machines"""
+                .formatted(tables.contribution, tables.rollup))
+                .execute(Tuple.of(quarters, dimensions, keys, pseudonyms, events))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Removes every contribution of this machine from every unpublished quarter, in the live tables and in a
+     * rebuild's staging tables (a rebuild running beside the erasure must not bring the machine back).
+     */
+    public Uni<Void> erase(SqlClient tx, String pseudonym) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (String[] cell : cells) {
+        for (Tables tables : Tables.values()) {
             chain = chain.chain(() -> tx.preparedQuery("""
-                    INSERT INTO contribution (quarter, dimension, key, pseudonym, events) VALUES ($1, $2, $3, $4, 1)
-                    ON CONFLICT (quarter, dimension, key, pseudonym) DO UPDATE SET events = contribution.events + 1
-                    RETURNING (xmax = 0) AS new_machine""")
-                    .execute(Tuple.of(quarter.toString(), cell[0], cell[1], pseudonym))
-                    .chain(rows -> tx.preparedQuery("""
-                            INSERT INTO rollup (quarter, dimension, key, events, machines) VALUES ($1, $2, $3, 1, $4)
-                            ON CONFLICT (quarter, dimension, key)
-                            DO UPDATE SET events = rollup.events + 1, machines = rollup.machines + $4""")
-                            .execute(Tuple.of(quarter.toString(), cell[0], cell[1],
-                                    rows.iterator().next().getBoolean("new_machine") ? 1 : 0)))
+                    UPDATE %s r SET events = r.events - c.events, machines = r.machines - 1
+                    FROM %s c
+                    WHERE c.pseudonym = $1 AND r.quarter = c.quarter AND r.dimension = c.dimension AND r.key = c.key"""
+                    .formatted(tables.rollup, tables.contribution))
+                    .execute(Tuple.of(pseudonym))
+                    .chain(() -> tx.preparedQuery("DELETE FROM " + tables.contribution + " WHERE pseudonym = $1")
+                            .execute(Tuple.of(pseudonym)))
+                    .chain(() -> tx.preparedQuery("DELETE FROM " + tables.counted + " WHERE pseudonym = $1")
+                            .execute(Tuple.of(pseudonym)))
+                    .chain(() -> tx.query("DELETE FROM " + tables.rollup + " WHERE machines = 0 AND events = 0")
+                            .execute())
                     .replaceWithVoid());
         }
         return chain;
     }
 
-    /** Removes every contribution of this machine from every unpublished quarter. */
-    public Uni<Void> erase(SqlClient tx, String pseudonym) {
-        return tx.preparedQuery("""
-                UPDATE rollup r SET events = r.events - c.events, machines = r.machines - 1
-                FROM contribution c
-                WHERE c.pseudonym = $1 AND r.quarter = c.quarter AND r.dimension = c.dimension AND r.key = c.key""")
-                .execute(Tuple.of(pseudonym))
-                .chain(() -> tx.preparedQuery("DELETE FROM contribution WHERE pseudonym = $1")
-                        .execute(Tuple.of(pseudonym)))
-                .chain(() -> tx.preparedQuery("DELETE FROM counted_event WHERE pseudonym = $1")
-                        .execute(Tuple.of(pseudonym)))
-                .chain(() -> tx.query("DELETE FROM rollup WHERE machines = 0 AND events = 0").execute())
-                .replaceWithVoid();
+    /** Empties a rebuild's staging tables. */
+    Uni<Void> clearStaging(SqlClient tx) {
+        return tx.query("TRUNCATE " + Tables.REBUILD.counted + ", " + Tables.REBUILD.contribution + ", "
+                + Tables.REBUILD.rollup).execute().replaceWithVoid();
     }
 
-    /** Forgets everything of the unpublished quarters (before a rebuild). */
-    public Uni<Void> clearUnpublished(SqlClient tx) {
-        String unpublished = "quarter NOT IN (SELECT quarter FROM published_report)";
-        return tx.query("DELETE FROM contribution WHERE " + unpublished).execute()
-                .chain(() -> tx.query("DELETE FROM rollup WHERE " + unpublished).execute())
-                .chain(() -> tx.query("DELETE FROM counted_event WHERE " + unpublished).execute())
-                .replaceWithVoid();
+    /** Forgets every unpublished quarter's live aggregates (the first half of a rebuild's swap). */
+    Uni<Void> clearUnpublished(SqlClient tx) {
+        return forEachTable(tx, table -> "DELETE FROM " + table.live + " WHERE " + UNPUBLISHED);
     }
 
-    static List<String[]> cells(UsageEvent event) {
-        List<String[]> cells = new ArrayList<>(List.of(new String[]{TOTAL, "events"},
-                new String[]{KIND, event.event()}, new String[]{OS, event.os()},
-                new String[]{BUILD, event.build()}));
-        Object code = event.data() == null ? null : event.data().get("code");
-        if ("error".equals(event.event()) && code != null) {
-            cells.add(new String[]{ERROR_CODE, code.toString()});
+    /** Copies the staged aggregates of unpublished quarters into the live tables and empties the staging tables. */
+    Uni<Void> copyStaging(SqlClient tx) {
+        return forEachTable(tx,
+                table -> "INSERT INTO " + table.live + " (" + table.columns + ") SELECT " + table.columns
+                        + " FROM " + table.staging + " WHERE " + UNPUBLISHED)
+                .chain(() -> clearStaging(tx));
+    }
+
+    private static final String UNPUBLISHED = "quarter NOT IN (SELECT quarter FROM published_report)";
+
+    private record Pair(String live, String staging, String columns) {
+    }
+
+    private static final List<Pair> PAIRS = List.of(
+            new Pair(Tables.LIVE.counted, Tables.REBUILD.counted, "pseudonym, event_id, quarter"),
+            new Pair(Tables.LIVE.contribution, Tables.REBUILD.contribution,
+                    "quarter, dimension, key, pseudonym, events"),
+            new Pair(Tables.LIVE.rollup, Tables.REBUILD.rollup, "quarter, dimension, key, events, machines"));
+
+    /** One statement per table pair (three: the chain does not grow with the data). */
+    private static Uni<Void> forEachTable(SqlClient tx, java.util.function.Function<Pair, String> statement) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Pair pair : PAIRS) {
+            chain = chain.chain(() -> tx.query(statement.apply(pair)).execute().replaceWithVoid());
         }
-        return cells;
+        return chain;
     }
 
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -79,28 +80,32 @@ public class ConsentProjection {
         return countConsent(tx, message.pseudonym(), message.occurredAt(), cell);
     }
 
-    Uni<Void> countConsent(SqlClient tx, String pseudonym, Instant at, String cell) {
-        Quarter quarter = Quarter.of(at);
+    private Uni<Void> countConsent(SqlClient tx, String pseudonym, Instant at, String cell) {
+        String quarter = Quarter.of(at).toString();
         return aggregates.isPublished(tx, quarter).chain(published -> published
                 ? Uni.createFrom().voidItem()
-                : aggregates.add(tx, quarter, pseudonym, List.<String[]>of(new String[]{Aggregates.CONSENT, cell})));
+                : aggregates.add(tx, Aggregates.Tables.LIVE,
+                        List.of(new Aggregates.Contribution(quarter, Aggregates.CONSENT, cell, pseudonym, 1))));
     }
 
-    /** Recounts opt-ins and opt-outs from a machine's timeline, as live processing would have left them. */
-    Uni<Void> recount(SqlClient tx, String pseudonym, ConsentTimeline timeline) {
+    /**
+     * Opt-ins and opt-outs of a machine's timeline as live processing would have counted them (an erasure removed
+     * those before it), into {@code contributions}; quarters in {@code published} are left alone.
+     */
+    static void recount(String pseudonym, ConsentTimeline timeline, Set<String> published,
+            Contributions contributions) {
         Optional<Instant> lastErasure = timeline.entries().stream()
                 .filter(entry -> entry.kind() == ConsentTimeline.Kind.ERASED)
                 .map(ConsentTimeline.Entry::at).reduce((a, b) -> b);
-        Uni<Void> chain = Uni.createFrom().voidItem();
         for (ConsentTimeline.Entry entry : timeline.entries()) {
             boolean erasedSince = lastErasure.isPresent() && !entry.at().isAfter(lastErasure.get());
-            if (entry.kind() == ConsentTimeline.Kind.ERASED || erasedSince) {
+            String quarter = Quarter.of(entry.at()).toString();
+            if (entry.kind() == ConsentTimeline.Kind.ERASED || erasedSince || published.contains(quarter)) {
                 continue;
             }
             String cell = entry.kind() == ConsentTimeline.Kind.GRANTED ? Aggregates.OPTED_IN : Aggregates.OPTED_OUT;
-            chain = chain.chain(() -> countConsent(tx, pseudonym, entry.at(), cell));
+            contributions.add(quarter, Aggregates.CONSENT, cell, pseudonym);
         }
-        return chain;
     }
 
     private Uni<Void> confirm(ErasureRequestedMessage erasure) {

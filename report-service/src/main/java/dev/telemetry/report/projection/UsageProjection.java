@@ -3,9 +3,11 @@ package dev.telemetry.report.projection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,7 +33,8 @@ import dev.telemetry.contract.usage.UsageEvent;
 import dev.telemetry.report.quarter.Quarter;
 
 /**
- * Counts usage events into the quarterly aggregates, one transaction per consumed batch. Each event is judged again
+ * Counts usage events into the quarterly aggregates, one transaction of a few set-based statements per consumed batch
+ * (see {@link #count}). Each event is judged again
  * by the consent rule (defence in depth: the collector may not have seen an opt-out yet); events outside consent,
  * events of published quarters and unreadable messages are dropped and counted in
  * {@code report_events_dropped_total{reason}}, never in a report.
@@ -60,59 +63,82 @@ public class UsageProjection {
         this.metrics = metrics;
     }
 
+    /** What counting a batch did. */
+    record Tally(long read, long counted, Map<String, Long> dropped) {
+    }
+
     @Incoming("usage-in")
     public Uni<Void> consume(ConsumerRecords<String, String> records) {
-        List<UsageEvent> events = new ArrayList<>();
+        List<UsageEvent> events = new ArrayList<>(records.count());
         for (ConsumerRecord<String, String> record : records) {
             try {
                 events.add(IntegrationJson.read(record.value(), UsageEvent.class));
             } catch (IntegrationJson.UnreadableEventException e) {
                 LOG.errorf("dropping unreadable message at %s-%d@%d: %s", Topics.USAGE, record.partition(),
                         record.offset(), e.getMessage());
-                dropped("unreadable");
+                dropped("unreadable", 1);
             }
         }
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         return awaitConsentUpTo(neededConsent(events))
-                .chain(() -> pool.withTransaction(
-                        tx -> Aggregates.lock(tx).chain(() -> apply(tx, events, freshness.consumedUpTo()))))
+                .chain(() -> pool.withTransaction(tx -> count(tx, Aggregates.Tables.LIVE, events,
+                        freshness.consumedUpTo())))
+                // A failed transaction changed nothing, and counting is idempotent: try the same batch again.
+                .onFailure().invoke(e -> LOG.warnf("counting a batch of %d events failed, retrying: %s",
+                        events.size(), e.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely()
+                // Metrics only once the batch is durable.
+                .invoke(tally -> tally.dropped().forEach(this::dropped))
                 .replaceWithVoid();
     }
 
     /**
-     * Counts the events (in order) under the consent rule.
+     * Counts a batch of events under the consent rule, in the caller's transaction: under the aggregate lock, one
+     * query for the published quarters and one for the batch's consent timelines, judgement in memory, then one
+     * statement marking the accepted events counted (the dedupe) and one adding the new ones' contributions and
+     * rollups. Redelivered events are found in {@code counted_event} and add nothing.
      *
      * @param consumedUpTo up to when the consent view is complete ({@link Instant#MAX} in a rebuild)
      */
-    Uni<Integer> apply(SqlClient tx, List<UsageEvent> events, Instant consumedUpTo) {
+    Uni<Tally> count(SqlClient tx, Aggregates.Tables tables, List<UsageEvent> events, Instant consumedUpTo) {
         Set<String> machines = events.stream().map(UsageEvent::pseudonym).collect(Collectors.toSet());
-        return consent.timelines(tx, machines).chain(timelines -> {
-            Uni<Integer> chain = Uni.createFrom().item(0);
-            for (UsageEvent event : events) {
-                chain = chain.chain(counted -> judgeAndCount(tx, event, timelines, consumedUpTo)
-                        .map(added -> counted + (added ? 1 : 0)));
-            }
-            return chain;
-        });
+        return Aggregates.lock(tx)
+                .chain(() -> aggregates.published(tx))
+                .chain(published -> consent.timelines(tx, machines)
+                        .map(timelines -> judge(events, published, timelines, consumedUpTo)))
+                .chain(judged -> aggregates.markCounted(tx, tables, judged.accepted().values())
+                        .chain(fresh -> {
+                            List<UsageEvent> counted = judged.accepted().entrySet().stream()
+                                    .filter(e -> fresh.contains(e.getKey())).map(Map.Entry::getValue).toList();
+                            return aggregates.add(tx, tables, Contributions.of(counted))
+                                    .replaceWith(new Tally(events.size(), counted.size(), judged.dropped()));
+                        }));
     }
 
-    private Uni<Boolean> judgeAndCount(SqlClient tx, UsageEvent event, Map<String, ConsentTimeline> timelines,
+    /** Accepted events by {@link Aggregates#key} (a duplicate within the batch once), and drops by reason. */
+    private record Judged(Map<String, UsageEvent> accepted, Map<String, Long> dropped) {
+    }
+
+    private Judged judge(List<UsageEvent> events, Set<String> published, Map<String, ConsentTimeline> timelines,
             Instant consumedUpTo) {
-        return aggregates.isPublished(tx, Quarter.of(event.occurredAt())).chain(published -> {
-            if (published) {
-                dropped("quarter_published");
-                return Uni.createFrom().item(false);
+        Map<String, UsageEvent> accepted = new LinkedHashMap<>();
+        Map<String, Long> dropped = new TreeMap<>();
+        for (UsageEvent event : events) {
+            if (published.contains(Quarter.of(event.occurredAt()).toString())) {
+                dropped.merge("quarter_published", 1L, Long::sum);
+                continue;
             }
             ConsentRule.Verdict verdict = rule.judge(timelines.getOrDefault(event.pseudonym(), ConsentTimeline.NONE),
                     event.occurredAt(), event.receivedAt(), consumedUpTo);
-            if (verdict.outcome() != ConsentRule.Outcome.ACCEPT) {
-                dropped(verdict.reason());
-                return Uni.createFrom().item(false);
+            if (verdict.outcome() == ConsentRule.Outcome.ACCEPT) {
+                accepted.putIfAbsent(Aggregates.key(event.pseudonym(), event.eventId()), event);
+            } else {
+                dropped.merge(verdict.reason(), 1L, Long::sum);
             }
-            return aggregates.count(tx, event);
-        });
+        }
+        return new Judged(accepted, dropped);
     }
 
     /**
@@ -137,8 +163,8 @@ public class UsageProjection {
                 .replaceWithVoid();
     }
 
-    private void dropped(String reason) {
-        metrics.counter("report_events_dropped_total", "reason", reason).increment();
+    private void dropped(String reason, long events) {
+        metrics.counter("report_events_dropped_total", "reason", reason).increment(events);
     }
 
     private static Instant min(Instant a, Instant b) {

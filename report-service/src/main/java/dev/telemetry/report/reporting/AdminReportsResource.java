@@ -52,8 +52,15 @@ public class AdminReportsResource {
 
     @POST
     @Path("/aggregates/rebuild")
-    @Operation(summary = "Rebuild every unpublished quarter's aggregates from the log")
+    @Operation(summary = "Rebuild every unpublished quarter's aggregates from the log; 409 while one is running")
     public Uni<Rebuild.Result> rebuild() {
         return rebuild.rebuild();
+    }
+
+    @GET
+    @Path("/aggregates/rebuild")
+    @Operation(summary = "Progress of the running rebuild, or how the last one ended")
+    public Rebuild.Progress rebuildProgress() {
+        return rebuild.progress();
     }
 }

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,11 +20,14 @@ import io.restassured.response.Response;
 import dev.telemetry.report.Fleet;
 import dev.telemetry.report.quarter.Quarter;
 import dev.telemetry.testing.TestApiKeys;
+import dev.telemetry.testing.TestDatabase;
 
 @QuarkusTest
 class PublicationTest {
 
     private static final Quarter QUARTER = new Quarter(2025, 4);
+    private static final Pattern DROPPED_AS_PUBLISHED = Pattern
+            .compile("report_events_dropped_total\\{[^}]*reason=\"quarter_published\"[^}]*\\}\\s+(\\S+)");
 
     private static Response publish(String quarter) {
         return given().auth().oauth2(TestApiKeys.admin()).when().post("/v1/admin/reports/" + quarter + "/publish");
@@ -44,17 +49,23 @@ class PublicationTest {
         first.then().statusCode(200).body("status", equalTo("published")).body("events.value", equalTo(24));
         String published = first.asString();
 
-        // Late data for the published quarter, then a marker in another quarter to know it has been consumed.
+        assertThat(TestDatabase.count("SELECT count(*) FROM contribution WHERE quarter = ?", QUARTER.toString()))
+                .as("per-machine contributions kept after publication").isZero();
+        assertThat(TestDatabase.count("SELECT count(*) FROM counted_event WHERE quarter = ?", QUARTER.toString()))
+                .as("counted event ids kept after publication").isZero();
+        List<Map<String, Object>> rollups = rollups(QUARTER);
+        double droppedBefore = droppedAsPublished();
+
+        // Late data for the published quarter, from a machine whose consent covers it: only publication stops it.
         Fleet.Machine late = fleet.machine("linux", "1.0.0");
         fleet.optIn(late, QUARTER.start().minus(Duration.ofDays(3)));
         fleet.use(late, "stop", Map.of(), QUARTER.end().minusSeconds(3600), false);
-        Quarter marker = new Quarter(2023, 1);
-        fleet.optIn(late, marker.start().plusSeconds(1));
-        Fleet.Machine markerMachine = fleet.machine("linux", "1.0.0");
-        fleet.optIn(markerMachine, marker.start());
-        fleet.use(markerMachine, "bosh", Map.of(), marker.start().plus(Duration.ofDays(1)), true);
-        Fleet.awaitEvents(marker.toString(), 1);
+        Fleet.awaitUsageConsumed();
 
+        assertThat(droppedAsPublished()).as("late event dropped as quarter_published").isEqualTo(droppedBefore + 1);
+        assertThat(rollups(QUARTER)).as("rollups of the published quarter").isEqualTo(rollups);
+        assertThat(TestDatabase.count("SELECT count(*) FROM counted_event WHERE pseudonym = ?", late.pseudonym))
+                .isZero();
         assertThat(publish(QUARTER.toString()).asString()).as("publishing twice").isEqualTo(published);
         Response served = given().when().get("/v1/reports/" + QUARTER);
         served.then().statusCode(200)
@@ -77,6 +88,17 @@ class PublicationTest {
         assertThat(html).contains("<svg").contains(">12<").contains(">24<").doesNotContain("<script")
                 .doesNotContain("http://").doesNotContain("https://");
         assertThat(html).containsPattern("<td>darwin</td><td class=\"suppressed\"");
+    }
+
+    private static List<Map<String, Object>> rollups(Quarter quarter) {
+        return TestDatabase.query("SELECT dimension, key, events, machines FROM rollup WHERE quarter = ? "
+                + "ORDER BY dimension, key", quarter.toString());
+    }
+
+    private static double droppedAsPublished() {
+        return given().when().get("/q/metrics").asString().lines()
+                .map(DROPPED_AS_PUBLISHED::matcher).filter(Matcher::matches)
+                .mapToDouble(m -> Double.parseDouble(m.group(1))).sum();
     }
 
     @Test

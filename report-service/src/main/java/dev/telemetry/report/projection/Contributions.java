@@ -1,0 +1,50 @@
+package dev.telemetry.report.projection;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.telemetry.contract.usage.UsageEvent;
+import dev.telemetry.report.quarter.Quarter;
+
+/** A batch's contributions, added up in memory: one row per quarter, cell and machine, however many events. */
+final class Contributions {
+
+    private record Cell(String quarter, String dimension, String key, String pseudonym) {
+    }
+
+    private final Map<Cell, Long> events = new LinkedHashMap<>();
+
+    /** One event: one more in each of its cells (total, kind, os, build and, for an error, its code). */
+    void add(UsageEvent event) {
+        String quarter = Quarter.of(event.occurredAt()).toString();
+        add(quarter, Aggregates.TOTAL, "events", event.pseudonym());
+        add(quarter, Aggregates.KIND, event.event(), event.pseudonym());
+        add(quarter, Aggregates.OS, event.os(), event.pseudonym());
+        add(quarter, Aggregates.BUILD, event.build(), event.pseudonym());
+        Object code = event.data() == null ? null : event.data().get("code");
+        if ("error".equals(event.event()) && code != null) {
+            add(quarter, Aggregates.ERROR_CODE, code.toString(), event.pseudonym());
+        }
+    }
+
+    void add(String quarter, String dimension, String key, String pseudonym) {
+        events.merge(new Cell(quarter, dimension, key, pseudonym), 1L, Long::sum);
+    }
+
+    boolean isEmpty() {
+        return events.isEmpty();
+    }
+
+    Collection<Aggregates.Contribution> all() {
+        return events.entrySet().stream().map(e -> new Aggregates.Contribution(e.getKey().quarter(),
+                e.getKey().dimension(), e.getKey().key(), e.getKey().pseudonym(), e.getValue())).toList();
+    }
+
+    static Collection<Aggregates.Contribution> of(List<UsageEvent> events) {
+        Contributions contributions = new Contributions();
+        events.forEach(contributions::add);
+        return contributions.all();
+    }
+}
