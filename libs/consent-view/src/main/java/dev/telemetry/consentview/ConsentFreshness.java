@@ -14,10 +14,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.common.annotation.Identifier;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 
@@ -37,11 +37,13 @@ public class ConsentFreshness {
     private final Admin admin;
     private final AtomicReference<Instant> consumedUpTo = new AtomicReference<>(Instant.EPOCH);
 
-    ConsentFreshness(Pool pool, @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
+    /** @param kafka the service's {@code kafka.*} settings (brokers and security), as its channels use them */
+    ConsentFreshness(Pool pool, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.pool = pool;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
+        Map<String, Object> config = new HashMap<>(kafka);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+        this.admin = Admin.create(config);
     }
 
     public Instant consumedUpTo() {

@@ -27,10 +27,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -73,7 +73,8 @@ public class Rebuild {
     private final UsageProjection usage;
     private final ConsentView view;
     private final Clock clock;
-    private final String bootstrapServers;
+    /** The service's {@code kafka.*} settings (brokers and security), as its channels use them. */
+    private final Map<String, Object> kafka;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "aggregate-rebuild");
         thread.setDaemon(true);
@@ -83,13 +84,13 @@ public class Rebuild {
     private volatile Progress last = new Progress(Progress.IDLE, null, null, 0, 0, 0);
 
     Rebuild(Pool pool, Aggregates aggregates, UsageProjection usage, ConsentView view, Clock clock,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.pool = pool;
         this.aggregates = aggregates;
         this.usage = usage;
         this.view = view;
         this.clock = clock;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = Map.copyOf(kafka);
     }
 
     public record Result(long machines, long eventsRead, long eventsCounted) {
@@ -143,7 +144,7 @@ public class Rebuild {
     private Result run(Run run) {
         await(pool.withTransaction(aggregates::clearStaging));
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(kafka);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, BATCH);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
