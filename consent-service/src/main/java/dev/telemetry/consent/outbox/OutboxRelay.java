@@ -84,6 +84,9 @@ public final class OutboxRelay {
     }
 
     public synchronized void start() {
+        if (!stopped) {
+            return;
+        }
         stopped = false;
         connect();
         timer = vertx.setPeriodic(settings.poll().toMillis(), tick -> {
