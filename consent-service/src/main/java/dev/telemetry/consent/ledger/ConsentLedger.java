@@ -3,7 +3,10 @@ package dev.telemetry.consent.ledger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -12,48 +15,89 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 
-import dev.telemetry.consent.erasure.ErasureReceipt;
 import dev.telemetry.consent.ledger.ConsentEvent.ErasureRequested;
-import dev.telemetry.consent.outbox.OutboxMessage;
+import dev.telemetry.consent.outbox.OutboxRelayService;
+import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.Pseudonyms;
 import dev.telemetry.contract.Topics;
 
 /**
- * Handles consent commands against a machine's stream: load state, decide, append with optimistic concurrency,
- * and in the same transaction update the projection, queue the integration messages and record erasure receipts.
- * A concurrent append to the same stream makes the attempt fail and run again on the new state.
+ * Handles consent commands against a machine's stream: read the state, decide, then append with optimistic
+ * concurrency. The append is one SQL statement, so one round trip and one transaction: the events, their outbox
+ * messages, the new {@code consent_state} row and any erasure receipt are written together or not at all. A
+ * concurrent append of the same version violates {@code PRIMARY KEY (stream_id, version)}; the command then runs
+ * again on the new state.
  */
 @ApplicationScoped
 public class ConsentLedger {
 
     private static final int MAX_ATTEMPTS = 200;
 
+    private static final String READ_STATE = """
+            SELECT version, status, since, pending_erasure FROM consent_state WHERE stream_id = $1""";
+
+    /**
+     * $1 stream, $2 schema version, $3..$7 the events (version, id, type, payload, time), $8 topic, $9 their
+     * integration messages, $10/$11 erasure receipts, $12..$15 the state after them.
+     */
+    private static final String APPEND = """
+            WITH appended AS (
+                INSERT INTO consent_event (stream_id, version, event_id, event_type, schema_version, payload, recorded_at)
+                SELECT $1, e.version, e.event_id, e.event_type, $2, e.payload, e.recorded_at
+                FROM unnest($3::bigint[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[])
+                    AS e(version, event_id, event_type, payload, recorded_at)
+            ), queued AS (
+                INSERT INTO outbox (event_id, topic, message_key, payload)
+                SELECT m.event_id, $8, $1, m.payload
+                FROM unnest($4::uuid[], $9::text[]) WITH ORDINALITY AS m(event_id, payload, n)
+                ORDER BY m.n
+            ), receipts AS (
+                INSERT INTO erasure_receipt (receipt, stream_id, requested_at)
+                SELECT r.receipt, $1, r.requested_at
+                FROM unnest($10::uuid[], $11::timestamptz[]) AS r(receipt, requested_at)
+            )
+            INSERT INTO consent_state (stream_id, version, status, since, pending_erasure)
+            VALUES ($1, $12, $13, $14, $15)
+            ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status,
+                since = EXCLUDED.since, pending_erasure = EXCLUDED.pending_erasure""";
+
+    private final Pool pool;
     private final Pseudonyms pseudonyms;
     private final Clock clock;
+    private final OutboxRelayService relay;
 
-    ConsentLedger(Pseudonyms pseudonyms, Clock clock) {
+    ConsentLedger(Pool pool, Pseudonyms pseudonyms, Clock clock, OutboxRelayService relay) {
+        this.pool = pool;
         this.pseudonyms = pseudonyms;
         this.clock = clock;
+        this.relay = relay;
     }
 
     /** The state after the command, and the events it recorded (none if it changed nothing). */
     public record Outcome(ConsentState state, List<ConsentEvent> recorded) {
     }
 
+    /** Completes only once the recorded events are durable (the append's commit). */
     public Uni<Outcome> handle(String anonymousId, Function<Instant, ConsentCommand> command) {
         String stream = pseudonyms.of(anonymousId);
-        return Uni.createFrom()
-                .deferred(() -> Panache.withTransaction(() -> attempt(stream, command.apply(now()))))
+        return Uni.createFrom().deferred(() -> attempt(stream, command))
                 .onFailure(ConcurrentAppend.class).retry()
                 .withBackOff(Duration.ofMillis(2), Duration.ofMillis(50)).withJitter(0.5)
-                .atMost(MAX_ATTEMPTS);
+                .atMost(MAX_ATTEMPTS)
+                .invoke(outcome -> {
+                    if (!outcome.recorded().isEmpty()) {
+                        relay.wake();
+                    }
+                });
     }
 
     public Uni<ConsentState> current(String anonymousId) {
-        String stream = pseudonyms.of(anonymousId);
-        return Panache.withSession(() -> ConsentStateRow.<ConsentStateRow>findById(stream))
-                .map(row -> row == null ? ConsentState.INITIAL : row.toState());
+        return stateOf(pseudonyms.of(anonymousId));
     }
 
     public Uni<List<StoredEvent>> history(String anonymousId) {
@@ -61,66 +105,66 @@ public class ConsentLedger {
         return Panache.withSession(() -> StoredEvent.<StoredEvent>list("streamId = ?1 order by version", stream));
     }
 
-    private Uni<Outcome> attempt(String stream, ConsentCommand command) {
-        return ConsentStateRow.<ConsentStateRow>findById(stream).flatMap(row -> {
-            ConsentState state = row == null ? ConsentState.INITIAL : row.toState();
-            List<ConsentEvent> events = ConsentDecider.decide(command, state);
+    private Uni<ConsentState> stateOf(String stream) {
+        return pool.preparedQuery(READ_STATE).execute(Tuple.of(stream))
+                .map(rows -> rows.size() == 0 ? ConsentState.INITIAL : state(rows.iterator().next()));
+    }
+
+    private Uni<Outcome> attempt(String stream, Function<Instant, ConsentCommand> command) {
+        return stateOf(stream).chain(state -> {
+            List<ConsentEvent> events = ConsentDecider.decide(command.apply(now()), state);
             if (events.isEmpty()) {
                 return Uni.createFrom().item(new Outcome(state, events));
             }
             ConsentState next = ConsentDecider.fold(state, events);
-            Uni<Void> projection = row == null
-                    ? ConsentStateRow.of(stream, next).persist().replaceWithVoid()
-                    : Uni.createFrom().item(() -> {
-                        row.apply(next);
-                        return null;
-                    });
-            return append(stream, state.version(), events)
-                    .chain(() -> projection)
+            return pool.preparedQuery(APPEND).execute(append(stream, state.version(), events, next))
+                    .onFailure(ConsentLedger::lostTheRace)
+                    .transform(lost -> new ConcurrentAppend(stream, state.version() + 1))
                     .replaceWith(new Outcome(next, events));
         });
     }
 
-    private Uni<Void> append(String stream, long expectedVersion, List<ConsentEvent> events) {
-        // One after the other: a conflict on the first must stop the rest.
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        long version = expectedVersion;
-        for (ConsentEvent event : events) {
-            long next = ++version;
-            chain = chain.chain(() -> insert(stream, next, event));
+    private static Tuple append(String stream, long expectedVersion, List<ConsentEvent> events, ConsentState next) {
+        int n = events.size();
+        Long[] versions = new Long[n];
+        UUID[] ids = new UUID[n];
+        String[] types = new String[n];
+        String[] payloads = new String[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        String[] messages = new String[n];
+        List<UUID> receipts = new ArrayList<>();
+        List<OffsetDateTime> requested = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ConsentEvent event = events.get(i);
+            versions[i] = expectedVersion + 1 + i;
+            ids[i] = UUID.randomUUID();
+            types[i] = event.type();
+            payloads[i] = EventCodec.encode(event);
+            times[i] = utc(event.at());
+            messages[i] = IntegrationJson.write(EventCodec.toMessage(ids[i], stream, versions[i], event));
+            if (event instanceof ErasureRequested erasure) {
+                receipts.add(erasure.receipt());
+                requested.add(utc(erasure.at()));
+            }
         }
-        return chain;
+        return Tuple.tuple(List.of(stream, EventCodec.SCHEMA_VERSION, versions, ids, types, payloads, times,
+                Topics.CONSENT, messages, receipts.toArray(UUID[]::new), requested.toArray(OffsetDateTime[]::new),
+                next.version(), next.status().name(), utc(next.since())))
+                .addValue(next.pendingErasure());
     }
 
-    private Uni<Void> insert(String stream, long version, ConsentEvent event) {
-        UUID eventId = UUID.randomUUID();
-        return Panache.getSession()
-                .chain(session -> session
-                        .createNativeQuery(
-                                """
-                                        INSERT INTO consent_event (stream_id, version, event_id, event_type, schema_version, payload, recorded_at)
-                                        VALUES (:stream, :version, :eventId, :type, :schemaVersion, :payload, :recordedAt)
-                                        ON CONFLICT (stream_id, version) DO NOTHING""")
-                        .setParameter("stream", stream)
-                        .setParameter("version", version)
-                        .setParameter("eventId", eventId)
-                        .setParameter("type", event.type())
-                        .setParameter("schemaVersion", EventCodec.SCHEMA_VERSION)
-                        .setParameter("payload", EventCodec.encode(event))
-                        .setParameter("recordedAt", event.at())
-                        .executeUpdate())
-                .flatMap(inserted -> inserted == 0
-                        ? Uni.createFrom().failure(new ConcurrentAppend(stream, version))
-                        : OutboxMessage.enqueue(Topics.CONSENT, EventCodec.toMessage(eventId, stream, version, event))
-                                .chain(() -> receiptFor(stream, event)))
-                .replaceWithVoid();
+    private static boolean lostTheRace(Throwable failure) {
+        return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+                && "consent_event_pkey".equals(pg.getConstraint());
     }
 
-    private static Uni<?> receiptFor(String stream, ConsentEvent event) {
-        if (event instanceof ErasureRequested erasure) {
-            return ErasureReceipt.pending(erasure.receipt(), stream, erasure.at()).persist();
-        }
-        return Uni.createFrom().voidItem();
+    static ConsentState state(Row row) {
+        return new ConsentState(row.getLong("version"), ConsentState.Status.valueOf(row.getString("status")),
+                row.getOffsetDateTime("since").toInstant(), row.getUUID("pending_erasure"));
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     private Instant now() {
@@ -134,5 +178,4 @@ public class ConsentLedger {
             super("version " + version + " of a consent stream was appended concurrently", null, false, false);
         }
     }
-
 }

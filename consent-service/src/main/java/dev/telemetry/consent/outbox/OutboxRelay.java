@@ -5,30 +5,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnectOptions;
 
@@ -37,79 +23,101 @@ import dev.telemetry.contract.Topics;
 import dev.telemetry.contract.consent.ConsentWatermark;
 
 /**
- * Publishes the outbox to Kafka in position order and deletes rows only after Kafka acknowledged them (acks=all,
- * idempotent producer), so a crash between send and delete re-sends (same event ids, same order) and never loses.
- * Woken by LISTEN/NOTIFY at each commit; a periodic pass covers missed notifications and failed sends. Of several
- * replicas only the holder of a PostgreSQL advisory lock relays, so order holds across replicas too. Whenever the
- * outbox is empty it sends a {@link ConsentWatermark} to every partition.
+ * Publishes the outbox to Kafka and deletes rows only after Kafka acknowledged them (acks=all, idempotent
+ * producer), so a crash between send and delete re-sends (same event ids, same order) and never loses. Each pass
+ * sends up to a batch of rows in position order, waits for every acknowledgement, then deletes exactly the rows it
+ * sent. A machine's next event is appended only after its previous one committed, so position order is per-machine
+ * order. Of several replicas only the holder of a PostgreSQL advisory lock relays, so order holds across replicas
+ * too.
+ *
+ * <p>
+ * Watermarks: a pass that read fewer rows than a batch saw the whole outbox as of its start; once its rows are
+ * acknowledged, every consent event recorded before that start (less the commit margin, for a ledger transaction
+ * still committing) is on the topic. The relay then sends a {@link ConsentWatermark} to every partition, right
+ * after relaying or, when idle, at a slower cadence.
  */
-@ApplicationScoped
-public class OutboxRelay {
+public final class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final long LEADER_LOCK = 0x636f6e73656e74L;
-    private static final int BATCH = 200;
-    private static final long SAFETY_NET_MILLIS = 2000;
-    /** A consent transaction commits within this long of its recorded time (ledger transactions take ms). */
-    private static final Duration COMMIT_MARGIN = Duration.ofSeconds(5);
-    /** Right after relaying consent events, consumers learn quickly that they are complete. */
-    private static final Duration WATERMARK_AFTER_RELAY = Duration.ofSeconds(1);
-    /** When idle, a watermark now and then keeps freshness moving without filling the topic. */
-    private static final Duration WATERMARK_WHEN_IDLE = Duration.ofSeconds(10);
+
+    /** Where the relay publishes: Kafka, completing once the broker acknowledged. */
+    public interface Sink {
+        Uni<Void> send(String topic, Integer partition, String key, String value);
+
+        /** The number of partitions of {@code topic}; 0 if it does not exist yet. */
+        Uni<Integer> partitions(String topic);
+    }
+
+    /**
+     * @param poll how often the leader looks at the outbox without being woken (writes of other replicas)
+     * @param batch rows per pass
+     * @param commitMargin a consent transaction commits within this long of its recorded time
+     * @param watermarkAfterRelay the least time between watermarks while events are being relayed
+     * @param watermarkWhenIdle the time between watermarks while nothing is relayed
+     */
+    public record Settings(Duration poll, int batch, Duration commitMargin, Duration watermarkAfterRelay,
+            Duration watermarkWhenIdle) {
+    }
 
     private final Vertx vertx;
-    private final MutinyEmitter<String> emitter;
     private final PgConnectOptions options;
+    private final Sink sink;
+    private final Clock clock;
+    private final Settings settings;
     private final AtomicBoolean draining = new AtomicBoolean();
     private volatile boolean drainAgain;
     private volatile PgConnection connection;
     private volatile boolean leading;
     private volatile boolean connecting;
+    private volatile boolean stopped = true;
     private volatile Instant lastWatermark = Instant.EPOCH;
     private volatile boolean relayedSinceWatermark = true;
     private long timer = -1;
-    private final Admin admin;
-    private final Clock clock;
 
-    OutboxRelay(Vertx vertx,
-            @Channel("consent-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024) MutinyEmitter<String> emitter,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-            @ConfigProperty(name = "quarkus.datasource.username") String user,
-            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String kafka, Clock clock) {
+    public OutboxRelay(Vertx vertx, PgConnectOptions options, Sink sink, Clock clock, Settings settings) {
         this.vertx = vertx;
-        this.emitter = emitter;
+        this.options = options;
+        this.sink = sink;
         this.clock = clock;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                5000));
-        this.options = PgConnectOptions.fromUri(url).setUser(user).setPassword(password.orElse(""));
+        this.settings = settings;
     }
 
-    void start(@Observes StartupEvent startup) {
+    public synchronized void start() {
+        if (!stopped) {
+            return;
+        }
+        stopped = false;
         connect();
-        timer = vertx.setPeriodic(SAFETY_NET_MILLIS, tick -> {
+        timer = vertx.setPeriodic(settings.poll().toMillis(), tick -> {
             if (connection == null) {
                 connect();
             } else if (!leading) {
                 tryToLead(connection);
             } else {
-                drain();
+                wake();
             }
         });
     }
 
-    void stop(@Observes ShutdownEvent shutdown) {
+    /** Stops relaying; the advisory lock goes with the connection, so another replica takes over. */
+    public synchronized void stop() {
+        stopped = true;
         vertx.cancelTimer(timer);
         PgConnection current = connection;
+        connection = null;
+        leading = false;
         if (current != null) {
-            current.closeAndForget();
+            current.closeAndAwait();
         }
-        admin.close(Duration.ofSeconds(2));
     }
 
-    /** Wakes the relay; runs at most one pass at a time and another one if woken meanwhile. */
-    public void drain() {
+    public boolean leading() {
+        return leading;
+    }
+
+    /** Runs a pass now if this replica leads; at most one at a time, and another one if woken meanwhile. */
+    public void wake() {
         PgConnection current = connection;
         if (!leading || current == null) {
             return;
@@ -119,31 +127,35 @@ public class OutboxRelay {
             return;
         }
         drainAgain = false;
-        relayBatch(current).subscribe().with(sent -> {
+        pass(current).subscribe().with(sent -> {
             draining.set(false);
-            if (sent == BATCH || drainAgain) {
-                drain();
+            if (sent == settings.batch() || drainAgain) {
+                wake();
             }
         }, failure -> {
             draining.set(false);
-            LOG.warnf("outbox relay pass failed, retrying in %d ms: %s", SAFETY_NET_MILLIS, failure.getMessage());
+            LOG.warnf("outbox relay pass failed, retrying in %d ms: %s", settings.poll().toMillis(),
+                    failure.getMessage());
         });
     }
 
     private void connect() {
-        if (connecting) {
+        if (connecting || stopped) {
             return;
         }
         connecting = true;
         PgConnection.connect(vertx, options).subscribe().with(opened -> {
             connecting = false;
+            if (stopped) {
+                opened.closeAndForget();
+                return;
+            }
             connection = opened;
             opened.closeHandler(() -> {
                 // The advisory lock went with the session; another replica may take over.
                 connection = null;
                 leading = false;
             });
-            opened.notificationHandler(notification -> drain());
             tryToLead(opened);
         }, failure -> {
             connecting = false;
@@ -154,38 +166,62 @@ public class OutboxRelay {
     private void tryToLead(PgConnection current) {
         current.query("SELECT pg_try_advisory_lock(" + LEADER_LOCK + ")").execute()
                 .map(rows -> rows.iterator().next().getBoolean(0))
-                .chain(acquired -> acquired
-                        ? current.query("LISTEN consent_outbox").execute().replaceWith(true)
-                        : Uni.createFrom().item(false))
                 .subscribe().with(acquired -> {
-                    leading = acquired;
-                    if (acquired) {
+                    leading = acquired && connection == current;
+                    if (leading) {
                         LOG.info("this replica relays the consent outbox");
-                        drain();
+                        wake();
                     }
                 }, failure -> LOG.warnf("outbox relay could not take the lead: %s", failure.getMessage()));
     }
 
+    /** One pass: relays up to a batch; returns how many rows it relayed. */
+    private Uni<Integer> pass(PgConnection current) {
+        Instant passStart = clock.instant();
+        return current
+                .preparedQuery("SELECT position, topic, message_key, payload FROM outbox ORDER BY position LIMIT $1")
+                .execute(Tuple.of(settings.batch()))
+                .chain(rows -> relay(current, rows)
+                        .chain(() -> rows.size() < settings.batch()
+                                ? watermarks(passStart.minus(settings.commitMargin()))
+                                : Uni.createFrom().voidItem())
+                        .replaceWith(rows.size()));
+    }
+
+    private Uni<Void> relay(PgConnection current, RowSet<Row> rows) {
+        if (rows.size() == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Void>> sends = new ArrayList<>(rows.size());
+        Long[] positions = new Long[rows.size()];
+        int i = 0;
+        for (Row row : rows) {
+            positions[i++] = row.getLong("position");
+            sends.add(sink.send(row.getString("topic"), null, row.getString("message_key"), row.getString("payload")));
+        }
+        // Subscribed in position order, so the producer sends them in that order.
+        return Uni.join().all(sends).andFailFast()
+                .chain(() -> current.preparedQuery("DELETE FROM outbox WHERE position = ANY($1)")
+                        .execute(Tuple.of(positions)))
+                .invoke(() -> relayedSinceWatermark = true)
+                .replaceWithVoid();
+    }
+
     /**
-     * The outbox was empty at {@code upTo} (less the commit margin): tells every partition that all consent events
-     * recorded before it are on the topic; a second after relaying, otherwise every ten seconds.
+     * The outbox held nothing older than {@code upTo} that is not on the topic now: tells every partition, soon
+     * after relaying, otherwise at the idle cadence.
      */
     private Uni<Void> watermarks(Instant upTo) {
-        Duration interval = relayedSinceWatermark ? WATERMARK_AFTER_RELAY : WATERMARK_WHEN_IDLE;
+        Duration interval = relayedSinceWatermark ? settings.watermarkAfterRelay() : settings.watermarkWhenIdle();
         if (Duration.between(lastWatermark, clock.instant()).compareTo(interval) < 0) {
             return Uni.createFrom().voidItem();
         }
-        return Uni.createFrom()
-                .completionStage(admin.describeTopics(List.of(Topics.CONSENT)).allTopicNames().toCompletionStage())
-                .map(topics -> topics.get(Topics.CONSENT).partitions().size())
-                .onFailure().recoverWithItem(0) // no topic yet: nothing was ever published
+        return sink.partitions(Topics.CONSENT)
                 .chain(partitions -> {
                     List<Uni<Void>> sends = new ArrayList<>();
                     for (int partition = 0; partition < partitions; partition++) {
-                        ConsentWatermark watermark = new ConsentWatermark(UUID.randomUUID(), upTo, partition);
-                        sends.add(emitter.sendMessage(Message.of(IntegrationJson.write(watermark))
-                                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withTopic(Topics.CONSENT)
-                                        .withPartition(partition).build())));
+                        sends.add(sink.send(Topics.CONSENT, partition, null,
+                                IntegrationJson.write(new ConsentWatermark(UUID.randomUUID(), upTo, partition))));
                     }
                     return sends.isEmpty()
                             ? Uni.createFrom().voidItem()
@@ -194,36 +230,6 @@ public class OutboxRelay {
                 .invoke(() -> {
                     lastWatermark = clock.instant();
                     relayedSinceWatermark = false;
-                });
-    }
-
-    private Uni<Integer> relayBatch(PgConnection current) {
-        Instant passStart = clock.instant();
-        return current
-                .preparedQuery("SELECT position, topic, message_key, payload FROM outbox ORDER BY position LIMIT $1")
-                .execute(Tuple.of(BATCH))
-                .chain(rows -> {
-                    if (rows.size() == 0) {
-                        return watermarks(passStart.minus(COMMIT_MARGIN)).replaceWith(0);
-                    }
-                    List<Uni<Void>> sends = new ArrayList<>();
-                    long last = 0;
-                    for (Row row : rows) {
-                        last = row.getLong("position");
-                        sends.add(emitter.sendMessage(Message.of(row.getString("payload"))
-                                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                                        .withTopic(row.getString("topic"))
-                                        .withKey(row.getString("message_key"))
-                                        .build())));
-                    }
-                    long upTo = last;
-                    int count = rows.size();
-                    // Subscribed in position order, so the producer sends them in that order.
-                    return Uni.join().all(sends).andFailFast()
-                            .chain(() -> current.preparedQuery("DELETE FROM outbox WHERE position <= $1")
-                                    .execute(Tuple.of(upTo)))
-                            .invoke(() -> relayedSinceWatermark = true)
-                            .replaceWith(count);
                 });
     }
 }
