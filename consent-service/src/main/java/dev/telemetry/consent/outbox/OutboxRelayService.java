@@ -2,6 +2,7 @@ package dev.telemetry.consent.outbox;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -36,16 +38,18 @@ public class OutboxRelayService {
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String kafka,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka,
             @ConfigProperty(name = "consent.relay.poll-interval", defaultValue = "200ms") Duration poll,
             @ConfigProperty(name = "consent.relay.batch", defaultValue = "500") int batch,
             @ConfigProperty(name = "consent.relay.commit-margin", defaultValue = "1s") Duration commitMargin,
             @ConfigProperty(name = "consent.relay.watermark-after-relay", defaultValue = "200ms") Duration afterRelay,
             @ConfigProperty(name = "consent.relay.watermark-when-idle", defaultValue = "1s") Duration whenIdle,
             Clock clock) {
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                5000));
+        // The service's kafka.* settings (brokers and security), as its channels use them.
+        Map<String, Object> adminConfig = new HashMap<>(kafka);
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+        this.admin = Admin.create(adminConfig);
         PgConnectOptions options = PgConnectOptions.fromUri(url).setUser(user).setPassword(password.orElse(""));
         this.relay = new OutboxRelay(vertx, options, new ChannelSink(emitter, admin), clock,
                 new OutboxRelay.Settings(poll, batch, commitMargin, afterRelay, whenIdle));
