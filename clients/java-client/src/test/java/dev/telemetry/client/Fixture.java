@@ -3,13 +3,21 @@ package dev.telemetry.client;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+
+import org.awaitility.Awaitility;
 
 /** A client under test: its own home, environment, clock, policy location and project directory. */
 final class Fixture {
@@ -44,6 +52,21 @@ final class Fixture {
     Disclosure disclosure() {
         return new Disclosure(consentVersion, "the commands you run", URI.create("https://stats.example/cf-dev"),
                 "cf dev telemetry --off");
+    }
+
+    /** The processes this JVM started that are still running. */
+    static Set<Long> children() {
+        return ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+
+    /** Waits until no background sender holds the home's sender lock (it ended or was never started). */
+    static void awaitNoSender(Path home) {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+            try (FileChannel channel = FileChannel.open(home.resolve("sender.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
+                return lock != null;
+            }
+        });
     }
 
     Path spool() {

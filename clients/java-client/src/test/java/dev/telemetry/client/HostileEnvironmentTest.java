@@ -134,6 +134,7 @@ class HostileEnvironmentTest {
                 .doesNotContain("start_begin", "start_end");
         assertThat(services.pushedEvents).extracting(event -> event.get("data").path("uptime_s").asInt())
                 .contains(0, 39, 99);
+        Fixture.awaitNoSender(telemetryHome);
     }
 
     @Test
