@@ -236,14 +236,18 @@ public final class TelemetryClient {
                 return status(State.NOT_ANSWERED, "nothing is collected until you say yes");
             }
             if (!answer.optIn()) {
-                return status(State.OFF, "you said no (" + answer.answeredAt() + ")");
+                return status(State.OFF, switch (String.valueOf(answer.source())) {
+                    case "toggle" -> "you turned it off (" + answer.answeredAt() + ")";
+                    case "erasure" -> "you asked for your data to be erased (" + answer.answeredAt() + ")";
+                    default -> "you said no (" + answer.answeredAt() + ")";
+                });
             }
             if (answer.version() < disclosure.version()) {
                 return status(State.NOT_ANSWERED, "what is collected changed since you said yes (consent version "
                         + answer.version() + ", now " + disclosure.version() + "); you will be asked again");
             }
-            return status(State.ON, "you said yes (" + answer.answeredAt() + ", consent version " + answer.version()
-                    + ")");
+            return status(State.ON, ("toggle".equals(answer.source()) ? "you turned it on (" : "you said yes (")
+                    + answer.answeredAt() + ", consent version " + answer.version() + ")");
         } catch (RuntimeException e) {
             return status(State.OFF, "its state could not be read");
         }
@@ -401,32 +405,39 @@ public final class TelemetryClient {
     public PushOutcome push(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Instant now = clock.instant();
+        if (switchedOff()) { // checked before any other I/O: only read, to say what stays spooled
+            return new PushOutcome(0, spool.read(now).events().size());
+        }
         Spool.Content content = spool.read(now);
         try {
-            if (switchedOff() || deferred(now)) {
+            Answer answer = answer();
+            boolean unsent = answer.optIn() != null && !answer.id().equals(sentAnswerId());
+            if (debug()) {
+                printWhatWouldBeSent(unsent ? answer : null, content.events());
+                return new PushOutcome(0, content.events().size());
+            }
+            if (deferred(now)) {
                 return new PushOutcome(0, content.events().size());
             }
             if (content.trimmed()) {
                 spool.trim(now);
                 content = spool.read(now);
             }
-            Answer answer = answer();
-            boolean unsent = answer.optIn() != null && !answer.id().equals(sentAnswerId());
             if (enabled()) {
                 if (unsent && !sendAnswer(answer, deadline)) {
                     return new PushOutcome(0, content.events().size());
                 }
-                int sent = pushEvents(content.events(), deadline, now);
-                return new PushOutcome(sent, spool.read(now).events().size());
+                Pushed pushed = pushEvents(content.events(), deadline, now);
+                return new PushOutcome(pushed.sent(), spool.read(now).events().size());
             }
             if (unsent && !answer.optIn()) {
                 // the opt-out: first what was captured while on, then the answer, then nothing is kept
-                int sent = pushEvents(content.events(), deadline, now);
-                if (sendAnswer(answer, deadline)) {
+                Pushed pushed = pushEvents(content.events(), deadline, now);
+                if (pushed.complete() && sendAnswer(answer, deadline)) {
                     spool.clear();
-                    return new PushOutcome(sent, 0);
+                    return new PushOutcome(pushed.sent(), 0);
                 }
-                return new PushOutcome(sent, spool.read(now).events().size());
+                return new PushOutcome(pushed.sent(), spool.read(now).events().size());
             }
         } catch (IOException | RuntimeException e) {
             backOff();
@@ -467,50 +478,67 @@ public final class TelemetryClient {
         return switches.verdict().outcome() == Switches.Outcome.OFF;
     }
 
-    private int pushEvents(List<ObjectNode> events, long deadline, Instant now)
+    /** How far a push got: events sent, and whether every batch got an answer. */
+    private record Pushed(int sent, boolean complete) {
+    }
+
+    /**
+     * Sends the events in batches. What the collector settled leaves the spool in one rewrite at the end (a sender
+     * halted before it resends those events, which the collector answers {@code duplicate}).
+     */
+    private Pushed pushEvents(List<ObjectNode> events, long deadline, Instant now)
             throws IOException, InterruptedException {
         int sent = 0;
-        for (int from = 0; from < events.size(); from += BATCH) {
-            List<ObjectNode> batch = events.subList(from, Math.min(events.size(), from + BATCH));
-            if (debug()) {
-                debugOut.println("telemetry (debug, not sent): " + body(batch));
-                continue;
-            }
-            Duration left = Duration.ofNanos(deadline - System.nanoTime());
-            if (left.isNegative() || left.isZero()) {
-                break;
-            }
-            HttpResponse<byte[]> response = http().send(HttpRequest
-                    .newBuilder(settings.collector().resolve("/v1/events"))
-                    .timeout(left)
-                    .header("Authorization", "Bearer " + settings.apiKey())
-                    .header("Content-Type", "application/json")
-                    .header("Content-Encoding", "gzip")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(body(batch))))
-                    .build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                deferAfter(response);
-                break;
-            }
-            sent += batch.size();
-            List<String> done = new ArrayList<>();
-            for (JsonNode result : JSON.readTree(response.body()).path("results")) {
-                if (DONE.contains(result.path("status").asText()) && result.hasNonNull("id")) {
-                    done.add(result.get("id").asText());
+        List<String> done = new ArrayList<>();
+        try {
+            for (int from = 0; from < events.size(); from += BATCH) {
+                List<ObjectNode> batch = events.subList(from, Math.min(events.size(), from + BATCH));
+                Duration left = Duration.ofNanos(deadline - System.nanoTime());
+                if (left.isNegative() || left.isZero()) {
+                    return new Pushed(sent, false);
                 }
+                HttpResponse<byte[]> response = http().send(HttpRequest
+                        .newBuilder(settings.collector().resolve("/v1/events"))
+                        .timeout(left)
+                        .header("Authorization", "Bearer " + settings.apiKey())
+                        .header("Content-Type", "application/json")
+                        .header("Content-Encoding", "gzip")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(body(batch))))
+                        .build(), HttpResponse.BodyHandlers.ofByteArray());
+                if (response.statusCode() != 200) {
+                    deferAfter(response);
+                    return new Pushed(sent, false);
+                }
+                sent += batch.size();
+                for (JsonNode result : JSON.readTree(response.body()).path("results")) {
+                    if (DONE.contains(result.path("status").asText()) && result.hasNonNull("id")) {
+                        done.add(result.get("id").asText());
+                    }
+                }
+                clearBackoff();
             }
-            spool.remove(done, now);
-            clearBackoff();
+            return new Pushed(sent, true);
+        } finally {
+            if (!done.isEmpty()) {
+                spool.remove(done, now);
+            }
         }
-        return sent;
+    }
+
+    private void printWhatWouldBeSent(Answer unsentAnswer, List<ObjectNode> events) {
+        if (unsentAnswer != null) {
+            debugOut.println("telemetry (debug, not sent): consent optIn=" + unsentAnswer.optIn());
+        }
+        if (enabled() || unsentAnswer != null) {
+            for (int from = 0; from < events.size(); from += BATCH) {
+                debugOut.println("telemetry (debug, not sent): "
+                        + body(events.subList(from, Math.min(events.size(), from + BATCH))));
+            }
+        }
     }
 
     /** The idempotent consent {@code PUT}; true once consent-service acknowledged it. */
     private boolean sendAnswer(Answer answer, long deadline) throws IOException, InterruptedException {
-        if (debug()) {
-            debugOut.println("telemetry (debug, not sent): consent optIn=" + answer.optIn());
-            return false;
-        }
         Duration left = Duration.ofNanos(deadline - System.nanoTime());
         if (left.isNegative() || left.isZero()) {
             return false;

@@ -329,6 +329,24 @@ class TelemetryClientTest {
     }
 
     @Test
+    void anOptOutIsSentOnlyOnceWhatWasCapturedBeforeItGotThrough() {
+        TelemetryClient client = optedIn();
+        client.push(TIMEOUT);
+        client.capture("bosh", Map.of());
+        client.turnOff();
+        services.collector = events -> new StandInServices.Answer(503, "{}", "30");
+
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(0, 2));
+        assertThat(services.calls).containsExactly("consent true", "push");
+
+        services.collector = events -> new StandInServices.Answer(200, StandInServices.results(events, "accepted"),
+                null);
+        fixture.clock.move(Duration.ofSeconds(31));
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(2, 0));
+        assertThat(services.calls).containsExactly("consent true", "push", "push", "consent false");
+    }
+
+    @Test
     void erasureIsRequestedWithTheAnonymousIdThenTelemetryIsOffAndTheSpoolEmpty() {
         TelemetryClient client = optedIn();
         client.push(TIMEOUT);
@@ -356,7 +374,9 @@ class TelemetryClientTest {
         Set<Long> before = Fixture.children();
         client.sendInBackground();
 
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("consent optIn=true");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("consent optIn=true")
+                .contains("\"event\":\"org_created\"");
+        assertThat(client.push(TIMEOUT)).as("nothing leaves the spool").isEqualTo(new PushOutcome(0, 1));
         assertThat(services.calls).isEmpty();
         assertThat(Fixture.children()).isSubsetOf(before);
     }

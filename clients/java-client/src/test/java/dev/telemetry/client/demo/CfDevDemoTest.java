@@ -72,9 +72,9 @@ class CfDevDemoTest {
         CommandLine cli = demo(Map.of(), true);
 
         cli.execute("telemetry", "--on");
-        assertThat(printed()).startsWith("Telemetry is on: you said yes (");
+        assertThat(printed()).startsWith("Telemetry is on: you turned it on (");
         cli.execute("telemetry", "--off");
-        assertThat(printed()).contains("Telemetry is off: you said no (");
+        assertThat(printed()).contains("Telemetry is off: you turned it off (");
     }
 
     /** The consent version the demo records is its event catalog's: a new catalog asks again. */
