@@ -59,6 +59,9 @@ class CfDevDemoTest {
     void statusExplainsWhichSwitchTurnedItOffAndWhatWouldBeCollected() {
         CommandLine cli = demo(Map.of("DO_NOT_TRACK", "1"), true);
 
+        assertThat(cli.execute("start")).isZero();
+        assertThat(printed()).as("no prompt, even at a terminal").isEqualTo("CF Dev is running.\n");
+        out.reset();
         cli.execute("telemetry", "--on");
 
         assertThat(printed()).startsWith("Telemetry is off: DO_NOT_TRACK is set.\n")
