@@ -420,8 +420,7 @@ public final class TelemetryClient {
                 return new PushOutcome(0, content.events().size());
             }
             if (content.trimmed()) {
-                spool.trim(now);
-                content = spool.read(now);
+                trimQuietly(now);
             }
             if (enabled()) {
                 if (unsent && !sendAnswer(answer, deadline)) {
@@ -445,6 +444,15 @@ public final class TelemetryClient {
             Thread.currentThread().interrupt();
         }
         return new PushOutcome(0, spool.read(now).events().size());
+    }
+
+    /** Writes the bounded spool back; on a full disk the push goes ahead with what was read. */
+    private void trimQuietly(Instant now) {
+        try {
+            spool.trim(now);
+        } catch (IOException e) {
+            // the next push tries again
+        }
     }
 
     /** The background sender's work: one sender at a time per home, the others leave at once. */
