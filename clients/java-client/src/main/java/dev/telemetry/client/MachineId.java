@@ -45,11 +45,15 @@ final class MachineId {
         }
         Path installation = home.resolve("installation-id");
         try {
-            if (!Files.exists(installation)) {
-                Files.createDirectories(home);
-                Files.writeString(installation, UUID.randomUUID().toString(), StandardCharsets.US_ASCII);
+            String kept = Files.isRegularFile(installation)
+                    ? Files.readString(installation, StandardCharsets.ISO_8859_1).trim()
+                    : "";
+            if (!kept.matches("[0-9a-f-]{36}")) { // missing or corrupted: a new installation
+                // owner-only, like every file of the client (a per-installation secret would be kept the same way)
+                kept = UUID.randomUUID().toString();
+                OwnerOnly.write(installation, kept.getBytes(StandardCharsets.US_ASCII));
             }
-            return Files.readString(installation, StandardCharsets.US_ASCII).trim();
+            return kept;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -4,254 +4,392 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
-import java.util.zip.GZIPInputStream;
+import java.util.Set;
+import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
+import dev.telemetry.client.TelemetryClient.PushOutcome;
+import dev.telemetry.client.TelemetryClient.State;
 
-/** The client against a stand-in collector and consent service (an in-process HTTP server): a true unit test. */
+/** The client against stand-in services (an in-process HTTP server): a true unit test. */
 class TelemetryClientTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     @TempDir
-    Path home;
+    Path root;
 
-    private HttpServer server;
-    private final List<String> calls = new CopyOnWriteArrayList<>();
-    private final List<JsonNode> pushedEvents = new CopyOnWriteArrayList<>();
-    /** How the stand-in collector answers a push: given the events, status and body. */
-    private Function<List<JsonNode>, Object[]> collector = events -> new Object[]{200, results(events, "accepted")};
-    private final Map<String, String> environment = new HashMap<>();
+    private StandInServices services;
+    private Fixture fixture;
 
     @BeforeEach
-    void startServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/v1/events", exchange -> {
-            calls.add("push");
-            assertThat(exchange.getRequestHeaders().getFirst("Content-Encoding")).isEqualTo("gzip");
-            assertThat(exchange.getRequestHeaders().getFirst("Authorization")).isEqualTo("Bearer key");
-            List<JsonNode> events = new ArrayList<>();
-            try (InputStream in = new GZIPInputStream(exchange.getRequestBody())) {
-                JSON.readTree(in).get("events").forEach(events::add);
-            }
-            pushedEvents.addAll(events);
-            Object[] answer = collector.apply(events);
-            if (answer.length > 2) {
-                exchange.getResponseHeaders().add("Retry-After", (String) answer[2]);
-            }
-            byte[] body = ((String) answer[1]).getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders((int) answer[0], body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.createContext("/v1/consent/", exchange -> {
-            if (exchange.getRequestMethod().equals("DELETE")) {
-                calls.add("erase " + exchange.getRequestURI().getPath());
-                byte[] body = "{\"receipt\": \"r-1\", \"status\": \"pending\"}".getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(202, body.length);
-                exchange.getResponseBody().write(body);
-            } else {
-                calls.add("consent " + JSON.readTree(exchange.getRequestBody()).get("optIn").asBoolean());
-                exchange.sendResponseHeaders(200, -1);
-            }
-            exchange.close();
-        });
-        server.start();
+    void start() throws IOException {
+        services = new StandInServices();
+        fixture = new Fixture(root);
     }
 
     @AfterEach
-    void stopServer() {
-        server.stop(0);
-    }
-
-    private TelemetryClient client(boolean interactive, PrintStream debug) {
-        URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        return TelemetryClient
-                .builder(new ClientSettings(base, base, "key", home, "linux", "0.0.1234", "CF_DEV_TELEMETRY"))
-                .environment(environment).interactive(interactive).clock(Clock.fixed(NOW, ZoneOffset.UTC))
-                .debugOutput(debug).build();
+    void stop() {
+        services.close();
     }
 
     private TelemetryClient client() {
-        return client(true, System.err);
+        return fixture.client(services.uri(), true);
     }
 
-    private static String results(List<JsonNode> events, String... statuses) {
-        StringBuilder results = new StringBuilder("{\"results\": [");
-        for (int i = 0; i < events.size(); i++) {
-            String status = statuses.length == 1 ? statuses[0] : statuses[i];
-            results.append(i == 0 ? "" : ",").append("{\"index\": ").append(i).append(", \"id\": \"")
-                    .append(events.get(i).get("id").asText()).append("\", \"status\": \"").append(status).append("\"}");
-        }
-        return results.append("]}").toString();
+    private TelemetryClient optedIn() {
+        TelemetryClient client = client();
+        client.answerPrompt(true);
+        return client;
+    }
+
+    private List<String> pushedKinds() {
+        return services.pushedEvents.stream().map(event -> event.get("event").asText()).toList();
     }
 
     @Test
     void withoutATerminalNobodyIsAskedAndNothingIsCaptured() {
-        TelemetryClient client = client(false, System.err);
+        TelemetryClient client = fixture.client(services.uri(), false);
 
         client.capture("start_begin", Map.of());
 
         assertThat(client.shouldPrompt()).isFalse();
         assertThat(client.enabled()).isFalse();
-        assertThat(client.push(Duration.ofSeconds(2))).isEqualTo(new TelemetryClient.PushOutcome(0, 0));
-        assertThat(calls).isEmpty();
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(0, 0));
+        assertThat(services.calls).isEmpty();
+        assertThat(fixture.home).doesNotExist();
     }
 
     @Test
-    void doNotTrackOrTheToolSwitchTurnItOffWhateverWasAnswered() {
+    void thePromptSaysWhatIsCollectedThatItIsAnonymousWhereTheStatisticsAreAndHowToTurnItOff() {
         TelemetryClient client = client();
-        client.answerPrompt(true);
-        environment.put("DO_NOT_TRACK", "1");
 
-        client.capture("start_begin", Map.of());
-
-        assertThat(client.enabled()).isFalse();
-        assertThat(client.status()).isEqualTo("off (forced by the environment)");
-        environment.clear();
-        environment.put("CF_DEV_TELEMETRY", "off");
-        assertThat(client.enabled()).isFalse();
-        assertThat(client.push(Duration.ofSeconds(2)).sent()).isZero();
-    }
-
-    @Test
-    void optInIsAskedOnceAndSentToTheConsentService() {
-        TelemetryClient client = client();
         assertThat(client.shouldPrompt()).isTrue();
-
-        client.answerPrompt(true);
-
-        assertThat(client.shouldPrompt()).isFalse();
-        assertThat(client.enabled()).isTrue();
-        assertThat(calls).containsExactly("consent true");
-        assertThat(client.anonymousId()).matches("[0-9a-f]{64}").isEqualTo(client().anonymousId());
+        assertThat(client.disclosure().lines()).hasSize(3);
+        assertThat(client.disclosure()).contains("the commands you run").contains("anonymous")
+                .contains("https://stats.example/cf-dev").contains("cf dev telemetry --off")
+                .contains("DO_NOT_TRACK=1");
+        assertThat(client.status().describe()).startsWith("Telemetry is off (not answered): ")
+                .contains("https://stats.example/cf-dev");
     }
 
     @Test
-    void aGivenMachineValueReplacesTheOsMachineIdInTheHash() {
+    void theAnswerIsRecordedAtOnceWithTheConsentVersionAndSentByTheNextPush() throws IOException {
+        TelemetryClient client = client();
+
+        client.answerPrompt(true);
+
+        assertThat(services.calls).as("nothing on the command's path").isEmpty();
+        assertThat(client.shouldPrompt()).isFalse();
+        assertThat(client.status().state()).isEqualTo(State.ON);
+        assertThat(client.status().reason()).contains("you said yes").contains("consent version 1");
+        assertThat(Files.readString(fixture.home.resolve("consent.properties"))).contains("consentVersion=1")
+                .contains("optIn=true");
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(0, 0));
+        assertThat(services.calls).containsExactly("consent true");
+        client.push(TIMEOUT);
+        assertThat(services.calls).as("acknowledged answers are not sent again").containsExactly("consent true");
+    }
+
+    @Test
+    void aNewConsentVersionAsksAgainAndAYesGivenForTheOldOneCollectsNothing() {
+        optedIn().push(TIMEOUT);
+        fixture.consentVersion = 2;
+        TelemetryClient updated = client();
+
+        updated.capture("start_begin", Map.of());
+
+        assertThat(updated.shouldPrompt()).isTrue();
+        assertThat(updated.status().state()).isEqualTo(State.NOT_ANSWERED);
+        assertThat(updated.status().reason()).contains("consent version 1, now 2");
+        assertThat(updated.push(TIMEOUT)).isEqualTo(new PushOutcome(0, 0));
+        updated.answerPrompt(true);
+        assertThat(updated.shouldPrompt()).isFalse();
+        updated.capture("start_begin", Map.of());
+        assertThat(updated.push(TIMEOUT)).isEqualTo(new PushOutcome(1, 0));
+        assertThat(services.calls).containsExactly("consent true", "consent true", "push");
+    }
+
+    @Test
+    void aNoIsNotAskedAgainWhenTheConsentVersionChanges() {
+        client().answerPrompt(false);
+        fixture.consentVersion = 2;
+
+        assertThat(client().shouldPrompt()).isFalse();
+        assertThat(client().status().state()).isEqualTo(State.OFF);
+    }
+
+    @Test
+    void doNotTrackSpoolsNothingSendsNothingAlreadySpooledAndNeverPrompts() throws IOException {
+        TelemetryClient client = optedIn();
+        client.capture("start_begin", Map.of());
+        client.capture("stop", Map.of());
+        byte[] spooled = Files.readAllBytes(fixture.spool());
+        fixture.environment.put("DO_NOT_TRACK", "1");
+        TelemetryClient tracked = client();
+
+        Set<Long> before = Fixture.children();
+        tracked.capture("start_end", Map.of());
+        PushOutcome outcome = tracked.push(TIMEOUT);
+        tracked.sendInBackground();
+
+        assertThat(Files.readAllBytes(fixture.spool())).as("nothing spooled").isEqualTo(spooled);
+        assertThat(outcome).as("the spooled events stay, unsent").isEqualTo(new PushOutcome(0, 2));
+        assertThat(services.calls).as("not even the opt-in").isEmpty();
+        assertThat(tracked.status().state()).isEqualTo(State.OFF);
+        assertThat(tracked.status().reason()).isEqualTo("DO_NOT_TRACK is set");
+        assertThat(Fixture.children()).as("no sender process").isSubsetOf(before);
+        Path fresh = root.resolve("fresh");
+        assertThat(TelemetryClient
+                .builder(new ClientSettings(services.uri(), services.uri(), "key", fresh, "linux", "1.0.0",
+                        "CF_DEV_TELEMETRY"))
+                .environment(Map.of("DO_NOT_TRACK", "1")).interactive(true).build().shouldPrompt())
+                .as("no prompt at a terminal").isFalse();
+        assertThat(fresh).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"off", "0", "false", "OFF", "False"})
+    void theToolSwitchTurnsItOffWhateverWasAnswered(String value) throws IOException {
+        TelemetryClient client = optedIn();
+        client.capture("start_begin", Map.of());
+        byte[] spooled = Files.readAllBytes(fixture.spool());
+        fixture.environment.put("CF_DEV_TELEMETRY", value);
+        TelemetryClient switchedOff = client();
+
+        switchedOff.capture("stop", Map.of());
+
+        assertThat(switchedOff.enabled()).isFalse();
+        assertThat(switchedOff.shouldPrompt()).isFalse();
+        assertThat(switchedOff.status().reason()).isEqualTo("CF_DEV_TELEMETRY=" + value);
+        assertThat(switchedOff.push(TIMEOUT)).isEqualTo(new PushOutcome(0, 1));
+        assertThat(Files.readAllBytes(fixture.spool())).isEqualTo(spooled);
+        assertThat(services.calls).isEmpty();
+    }
+
+    @Test
+    void theAnonymousIdIsTheSha256OfThePrefixedMachineValue() {
         ClientSettings settings = new ClientSettings(URI.create("http://127.0.0.1:1"), URI.create("http://127.0.0.1:1"),
-                "key", home, "linux", "0.0.1234", "CF_DEV_TELEMETRY");
+                "key", fixture.home, "linux", "0.0.1234", "CF_DEV_TELEMETRY");
 
         String id = TelemetryClient.builder(settings).machineValue("container-7").build().anonymousId();
 
-        assertThat(id).isEqualTo(MachineId.sha256("telemetry-anonymous-id:container-7"))
-                .isNotEqualTo(TelemetryClient.builder(settings).machineValue("container-8").build().anonymousId())
-                .isNotEqualTo(client().anonymousId());
+        // printf 'telemetry-anonymous-id:container-7' | sha256sum
+        assertThat(id).isEqualTo("3e0d69204f4b7bf03cac03fadf29d08f7ae82cfa4ce96968faaa0cbe65d393c7")
+                .isNotEqualTo(TelemetryClient.builder(settings).machineValue("container-8").build().anonymousId());
+        assertThat(client().anonymousId()).matches("[0-9a-f]{64}").isEqualTo(client().anonymousId());
     }
 
     @Test
     void pushDropsWhatTheCollectorSettledAndKeepsRetries() {
-        TelemetryClient client = client();
-        client.answerPrompt(true);
+        TelemetryClient client = optedIn();
         client.capture("start_begin", Map.of("cpus", 4));
         client.capture("start_end", Map.of());
         client.capture("stop", Map.of());
-        collector = events -> new Object[]{200, results(events, "accepted", "rejected", "retry")};
+        services.collector = events -> new StandInServices.Answer(200,
+                StandInServices.results(events, "accepted", "rejected", "retry"), null);
 
-        TelemetryClient.PushOutcome outcome = client.push(Duration.ofSeconds(2));
+        PushOutcome outcome = client.push(TIMEOUT);
 
-        assertThat(outcome).isEqualTo(new TelemetryClient.PushOutcome(3, 1));
-        assertThat(pushedEvents).extracting(e -> e.get("event").asText())
-                .containsExactly("start_begin", "start_end", "stop");
-        assertThat(pushedEvents.get(0).get("data").get("cpus").asInt()).isEqualTo(4);
-        assertThat(pushedEvents.get(0).get("anonymousId").asText()).isEqualTo(client.anonymousId());
-        collector = events -> new Object[]{200, results(events, "accepted")};
-        client.push(Duration.ofSeconds(2));
-        assertThat(pushedEvents).extracting(e -> e.get("event").asText()).last().isEqualTo("stop");
-        assertThat(client.push(Duration.ofSeconds(2))).isEqualTo(new TelemetryClient.PushOutcome(0, 0));
+        assertThat(outcome).isEqualTo(new PushOutcome(3, 1));
+        assertThat(pushedKinds()).containsExactly("start_begin", "start_end", "stop");
+        assertThat(services.pushedEvents.get(0).get("data").get("cpus").asInt()).isEqualTo(4);
+        assertThat(services.pushedEvents.get(0).get("anonymousId").asText()).isEqualTo(client.anonymousId());
+        services.collector = events -> new StandInServices.Answer(200, StandInServices.results(events, "accepted"),
+                null);
+        client.push(TIMEOUT);
+        assertThat(pushedKinds()).last().isEqualTo("stop");
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(0, 0));
     }
 
     @Test
-    void unavailableCollectorKeepsEverythingAndDefersByRetryAfter() {
-        TelemetryClient client = client();
-        client.answerPrompt(true);
+    void pushesBatchesOfAtMost500() {
+        TelemetryClient client = optedIn();
+        for (int i = 0; i < 1_201; i++) {
+            client.capture("stop", Map.of("uptime_s", i));
+        }
+
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(1_201, 0));
+
+        assertThat(services.batchSizes).containsExactly(500, 500, 201);
+        assertThat(services.pushedEvents).extracting(event -> event.get("data").get("uptime_s").asInt())
+                .isSorted().hasSize(1_201);
+    }
+
+    @Test
+    void theSpoolKeepsTheNewest10000EventsOfTheLast30DaysAndIsBoundedOnDiskEvenWhileNothingGetsThrough()
+            throws IOException {
+        TelemetryClient client = optedIn();
+        client.push(TIMEOUT);
+        Instant now = fixture.clock.instant();
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            lines.add(event("expired", now.minus(Duration.ofDays(30)).minusSeconds(60 - i), i));
+        }
+        for (int i = 0; i < 10_050; i++) {
+            lines.add(event("stop", now.minus(Duration.ofDays(29)).plusSeconds(i), i));
+        }
+        Files.write(fixture.spool(), lines);
+        services.collector = events -> new StandInServices.Answer(503, "{}", "30");
+
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(0, 10_000));
+        assertThat(Files.readAllLines(fixture.spool())).as("bounded on disk by the failed attempt").hasSize(10_000);
+
+        fixture.clock.move(Duration.ofSeconds(31));
+        services.collector = events -> new StandInServices.Answer(200, StandInServices.results(events, "accepted"),
+                null);
+        services.pushedEvents.clear();
+        services.batchSizes.clear();
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(10_000, 0));
+        assertThat(services.batchSizes).hasSize(20).allMatch(size -> size == 500);
+        assertThat(services.pushedEvents).extracting(event -> event.get("data").get("uptime_s").asInt())
+                .as("the oldest 50 went first, the expired ones were never sent").first().isEqualTo(50);
+        assertThat(pushedKinds()).doesNotContain("expired");
+    }
+
+    private String event(String kind, Instant timestamp, int n) {
+        return "{\"id\":\"" + UUID.randomUUID() + "\",\"event\":\"" + kind + "\",\"timestamp\":\"" + timestamp
+                + "\",\"anonymousId\":\"" + client().anonymousId()
+                + "\",\"os\":\"linux\",\"build\":\"0.0.1234\",\"data\":{\"uptime_s\":" + n + "}}";
+    }
+
+    @Test
+    void rateLimitedPushWaitsRetryAfterThenResumes() {
+        TelemetryClient client = optedIn();
         client.capture("start_begin", Map.of());
-        collector = events -> new Object[]{503, "{\"type\": \"urn:telemetry:problem:log-unavailable\"}", "30"};
+        services.collector = events -> new StandInServices.Answer(429,
+                "{\"type\": \"urn:telemetry:problem:rate-limited\"}", "120");
 
-        assertThat(client.push(Duration.ofSeconds(2))).isEqualTo(new TelemetryClient.PushOutcome(0, 1));
-        client.push(Duration.ofSeconds(2));
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(0, 1));
+        services.collector = events -> new StandInServices.Answer(200, StandInServices.results(events, "accepted"),
+                null);
+        fixture.clock.move(Duration.ofSeconds(119));
+        assertThat(client.push(TIMEOUT)).as("within Retry-After").isEqualTo(new PushOutcome(0, 1));
+        assertThat(services.calls).containsExactly("consent true", "push");
 
-        assertThat(calls).containsExactly("consent true", "push");
+        fixture.clock.move(Duration.ofSeconds(2));
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(1, 0));
+        assertThat(services.calls).containsExactly("consent true", "push", "push");
     }
 
     @Test
-    void turningOffSendsTelemetryOffBeforeOptingOutThenCapturesNothing() {
-        TelemetryClient client = client();
-        client.answerPrompt(true);
+    void unavailableCollectorKeepsEverythingAndResumesAfterRetryAfter() {
+        TelemetryClient client = optedIn();
+        client.capture("start_begin", Map.of());
+        client.capture("stop", Map.of());
+        services.collector = events -> new StandInServices.Answer(503,
+                "{\"type\": \"urn:telemetry:problem:log-unavailable\"}", "30");
+
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(0, 2));
+        fixture.clock.move(Duration.ofSeconds(10));
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(0, 2));
+        assertThat(services.calls).containsExactly("consent true", "push");
+
+        services.collector = events -> new StandInServices.Answer(200, StandInServices.results(events, "accepted"),
+                null);
+        fixture.clock.move(Duration.ofSeconds(21));
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(2, 0));
+        assertThat(pushedKinds()).containsExactly("start_begin", "stop", "start_begin", "stop");
+    }
+
+    @Test
+    void turningOffSendsTelemetryOffBeforeTheOptOutThenCapturesNothing() {
+        TelemetryClient client = optedIn();
+        client.push(TIMEOUT);
         client.capture("bosh", Map.of());
 
-        client.turnOff(Duration.ofSeconds(2));
+        client.turnOff();
         client.capture("start_begin", Map.of());
 
-        assertThat(calls).containsExactly("consent true", "push", "consent false");
-        assertThat(pushedEvents).extracting(e -> e.get("event").asText()).containsExactly("bosh", "telemetry_off");
-        assertThat(client.enabled()).isFalse();
-        assertThat(client.push(Duration.ofSeconds(2)).kept()).isZero();
-        assertThat(home.resolve("spool.jsonl")).doesNotExist();
+        assertThat(services.calls).as("nothing on the command's path").containsExactly("consent true");
+        assertThat(client.status().state()).isEqualTo(State.OFF);
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(2, 0));
+        assertThat(services.calls).containsExactly("consent true", "push", "consent false");
+        assertThat(pushedKinds()).containsExactly("bosh", "telemetry_off");
+        assertThat(fixture.spool()).doesNotExist();
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(0, 0));
+        assertThat(services.calls).hasSize(3);
+    }
+
+    @Test
+    void anOptOutIsSentOnlyOnceWhatWasCapturedBeforeItGotThrough() {
+        TelemetryClient client = optedIn();
+        client.push(TIMEOUT);
+        client.capture("bosh", Map.of());
+        client.turnOff();
+        services.collector = events -> new StandInServices.Answer(503, "{}", "30");
+
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(0, 2));
+        assertThat(services.calls).containsExactly("consent true", "push");
+
+        services.collector = events -> new StandInServices.Answer(200, StandInServices.results(events, "accepted"),
+                null);
+        fixture.clock.move(Duration.ofSeconds(31));
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(2, 0));
+        assertThat(services.calls).containsExactly("consent true", "push", "push", "consent false");
     }
 
     @Test
     void erasureIsRequestedWithTheAnonymousIdThenTelemetryIsOffAndTheSpoolEmpty() {
-        TelemetryClient client = client();
-        client.answerPrompt(true);
+        TelemetryClient client = optedIn();
+        client.push(TIMEOUT);
         client.capture("start_begin", Map.of("cpus", 4));
 
-        assertThat(client.requestErasure(Duration.ofSeconds(2))).contains("r-1");
+        assertThat(client.requestErasure(TIMEOUT)).contains("r-1");
 
-        assertThat(calls).containsExactly("consent true", "erase /v1/consent/" + client.anonymousId() + "/data");
-        assertThat(client.status()).isEqualTo("off");
-        assertThat(client.push(Duration.ofSeconds(2))).isEqualTo(new TelemetryClient.PushOutcome(0, 0));
-        assertThat(home.resolve("spool.jsonl")).doesNotExist();
+        assertThat(services.calls).containsExactly("consent true",
+                "erase /v1/consent/" + client.anonymousId() + "/data");
+        assertThat(client.status().state()).isEqualTo(State.OFF);
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(0, 0));
+        assertThat(services.calls).hasSize(2);
+        assertThat(fixture.spool()).doesNotExist();
     }
 
     @Test
     void debugModePrintsWhatWouldBeSentAndSendsNothing() {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        environment.put("CF_DEV_TELEMETRY", "debug");
-        TelemetryClient client = client(true, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        fixture.environment.put("CF_DEV_TELEMETRY", "debug");
+        TelemetryClient client = fixture.builder(services.uri(), true)
+                .debugOutput(new PrintStream(printed, true, StandardCharsets.UTF_8)).build();
         client.answerPrompt(true);
         client.capture("org_created", Map.of());
 
-        client.push(Duration.ofSeconds(2));
+        Set<Long> before = Fixture.children();
+        client.sendInBackground();
 
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("\"event\":\"org_created\"");
-        assertThat(calls).isEmpty();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("consent optIn=true")
+                .contains("\"event\":\"org_created\"");
+        assertThat(client.push(TIMEOUT)).as("nothing leaves the spool").isEqualTo(new PushOutcome(0, 1));
+        assertThat(services.calls).isEmpty();
+        assertThat(Fixture.children()).isSubsetOf(before);
     }
 
     @Test
-    void spoolSurvivesATornLastLine() throws IOException {
-        TelemetryClient client = client();
-        client.answerPrompt(true);
+    void aTornLastLineIsSkippedAndTheNextEventStartsOnAFreshLine() throws IOException {
+        TelemetryClient client = optedIn();
         client.capture("stop", Map.of());
-        Files.writeString(home.resolve("spool.jsonl"), "{\"id\": \"torn", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(fixture.spool(), "{\"id\": \"torn", StandardOpenOption.APPEND);
 
-        assertThat(client.push(Duration.ofSeconds(2))).isEqualTo(new TelemetryClient.PushOutcome(1, 0));
-        assertThat(pushedEvents).hasSize(1);
+        client.capture("bosh", Map.of());
+
+        assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(2, 0));
+        assertThat(pushedKinds()).containsExactly("stop", "bosh");
     }
 }

@@ -54,24 +54,30 @@ final class Machine {
         return client.anonymousId();
     }
 
-    /** The first-run prompt, answered by a person at a terminal. */
+    /**
+     * The first-run prompt, answered by a person at a terminal. The answer is recorded locally; the push that
+     * follows is what the CLI's background sender does, run here in the foreground so that the test knows it is done.
+     */
     void answerPrompt(boolean yes) {
         client.answerPrompt(yes);
+        client.push(PUSH_TIMEOUT);
         consentChanged(yes);
     }
 
-    /** {@code telemetry --on}. */
+    /** {@code telemetry --on}, then its background send. */
     void turnOn() {
         client.turnOn();
+        client.push(PUSH_TIMEOUT);
         consentChanged(true);
     }
 
-    /** {@code telemetry --off}: its {@code telemetry_off} event is the last one counted. */
+    /** {@code telemetry --off}, then its background send: {@code telemetry_off} is the last event counted. */
     void turnOff() {
         if (optedIn) {
             counted.add(new Counted(this, "telemetry_off", null));
         }
-        client.turnOff(PUSH_TIMEOUT);
+        client.turnOff();
+        client.push(PUSH_TIMEOUT);
         consentChanged(false);
     }
 

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import io.restassured.path.json.JsonPath;
 
 import dev.telemetry.client.TelemetryClient.PushOutcome;
+import dev.telemetry.client.TelemetryClient.State;
 import dev.telemetry.launcher.Suite;
 
 /**
@@ -140,7 +141,7 @@ class SuiteEndToEndIT {
         for (Machine leaver : leavers) {
             leaver.drain(deadline);
             leaver.turnOff();
-            assertThat(leaver.client.status()).isEqualTo("off");
+            assertThat(leaver.client.status().state()).isEqualTo(State.OFF);
             leaver.use("stop", Map.of("uptime_s", 60));
             assertThat(leaver.push()).as(leaver + " after --off").isEqualTo(new PushOutcome(0, 0));
         }
@@ -220,7 +221,7 @@ class SuiteEndToEndIT {
                         .get("/v1/erasures/{receipt}", receipt).then().statusCode(200).extract().jsonPath()
                         .getString("status"))
                 .isEqualTo("completed"));
-        assertThat(eraser.client.status()).isEqualTo("off");
+        assertThat(eraser.client.status().state()).isEqualTo(State.OFF);
         eraser.use("stop", Map.of("uptime_s", 5));
         assertThat(eraser.push()).as("nothing is captured after an erasure").isEqualTo(new PushOutcome(0, 0));
     }

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import dev.telemetry.client.ClientSettings;
+import dev.telemetry.client.Disclosure;
 import dev.telemetry.client.TelemetryClient;
 
 import picocli.CommandLine;
@@ -21,15 +22,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * A stand-in for {@code cf dev}, showing the telemetry UX of the seeds: the first {@code start} at a terminal asks
- * once; {@code telemetry --on/--off/--status} toggles, {@code --erase} asks for erasure; every command records its event and pushes at exit within two
- * seconds. Configure with TELEMETRY_COLLECTOR_URL, TELEMETRY_CONSENT_URL and INGEST_API_KEY (see .local/keys.env).
+ * A stand-in for {@code cf dev}, showing the telemetry UX of the seeds: the first {@code start} at a terminal shows
+ * what is collected and asks once; {@code telemetry --on/--off} toggles, {@code telemetry status} explains the state,
+ * {@code --erase} asks for erasure; every command records its event and leaves the sending to a detached process,
+ * so it exits at once whatever the network does. Configure with TELEMETRY_COLLECTOR_URL, TELEMETRY_CONSENT_URL,
+ * TELEMETRY_REPORTS_URL and INGEST_API_KEY (see .local/keys.env).
  */
 @Command(name = "cf-dev-demo", mixinStandardHelpOptions = true, subcommands = {CfDevDemo.Start.class,
         CfDevDemo.Stop.class, CfDevDemo.Telemetry.class}, description = "A demo CLI with opt-in telemetry.")
 public final class CfDevDemo {
 
-    static final Duration PUSH_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration ERASURE_TIMEOUT = Duration.ofSeconds(5);
+    /** The consent version of the event catalog this build ships with ({@code cf-dev.json}). */
+    static final int CONSENT_VERSION = 1;
+
+    static Disclosure disclosure(URI statistics) {
+        return new Disclosure(CONSENT_VERSION, "the cf dev commands you run, how long they take and which errors"
+                + " occur, with your OS and the CLI's version", statistics, "cf-dev-demo telemetry --off");
+    }
 
     private final TelemetryClient telemetry;
     private final PrintStream out;
@@ -41,14 +51,17 @@ public final class CfDevDemo {
 
     public static void main(String[] args) {
         String home = System.getProperty("user.home");
-        TelemetryClient telemetry = TelemetryClient.create(new ClientSettings(
+        TelemetryClient telemetry = TelemetryClient.builder(new ClientSettings(
                 URI.create(System.getenv().getOrDefault("TELEMETRY_COLLECTOR_URL", "http://127.0.0.1:8080")),
                 URI.create(System.getenv().getOrDefault("TELEMETRY_CONSENT_URL", "http://127.0.0.1:8081")),
                 System.getenv().getOrDefault("INGEST_API_KEY", ""), Path.of(home, ".cf-dev-demo", "telemetry"),
                 System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac")
                         ? "darwin"
                         : System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("win") ? "windows" : "linux",
-                "0.0.1", "CF_DEV_TELEMETRY"));
+                "0.0.1", "CF_DEV_TELEMETRY"))
+                .disclosure(disclosure(URI.create(
+                        System.getenv().getOrDefault("TELEMETRY_REPORTS_URL", "http://127.0.0.1:8082/"))))
+                .build();
         System.exit(new CommandLine(new CfDevDemo(telemetry, System.out)).execute(args));
     }
 
@@ -63,6 +76,7 @@ public final class CfDevDemo {
         @Override
         public Integer call() {
             if (cli.telemetry.shouldPrompt()) {
+                cli.out.println(cli.telemetry.disclosure());
                 cli.out.print("Help improve CF Dev by sending anonymous usage statistics? [y/N] ");
                 cli.out.flush();
                 cli.telemetry.answerPrompt(yes());
@@ -70,7 +84,7 @@ public final class CfDevDemo {
             cli.telemetry.capture("start_begin", Map.of("cpus", cpus));
             cli.out.println("CF Dev is running.");
             cli.telemetry.capture("start_end", Map.of("duration_s", 1));
-            cli.telemetry.push(PUSH_TIMEOUT);
+            cli.telemetry.sendInBackground();
             return 0;
         }
     }
@@ -84,7 +98,7 @@ public final class CfDevDemo {
         public Integer call() {
             cli.telemetry.capture("stop", Map.of());
             cli.out.println("CF Dev is stopped.");
-            cli.telemetry.push(PUSH_TIMEOUT);
+            cli.telemetry.sendInBackground();
             return 0;
         }
     }
@@ -101,7 +115,8 @@ public final class CfDevDemo {
         @CommandLine.ArgGroup(exclusive = true, multiplicity = "0..1")
         Choice choice;
 
-        @CommandLine.Parameters(arity = "0..1", description = "status: show whether telemetry is on.")
+        @CommandLine.Parameters(arity = "0..1", description = "status: show whether telemetry is on, why, and what"
+                + " it collects.")
         String action;
 
         static final class Choice {
@@ -129,10 +144,12 @@ public final class CfDevDemo {
             }
             if (choice.on) {
                 cli.telemetry.turnOn();
+                cli.telemetry.sendInBackground();
             } else if (choice.off) {
-                cli.telemetry.turnOff(PUSH_TIMEOUT);
+                cli.telemetry.turnOff();
+                cli.telemetry.sendInBackground();
             } else if (choice.erase) {
-                Optional<String> receipt = cli.telemetry.requestErasure(PUSH_TIMEOUT);
+                Optional<String> receipt = cli.telemetry.requestErasure(ERASURE_TIMEOUT);
                 cli.out.println(receipt.isPresent()
                         ? "Erasure requested; receipt " + receipt.get() + "."
                         : "The telemetry service could not be reached; nothing was changed. Try again later.");
@@ -140,7 +157,7 @@ public final class CfDevDemo {
                     return 1;
                 }
             }
-            cli.out.println("Telemetry is " + cli.telemetry.status() + ".");
+            cli.out.println(cli.telemetry.status().describe());
             return 0;
         }
     }
