@@ -333,6 +333,8 @@ class ReportPageBrowserTest {
     void everyPageReadsTheSameWithJavaScriptDisabled() {
         JsonPath json = report(LATEST);
         try (Browser noScript = Browser.start(false)) {
+            noScript.driver.get("data:text/html,<title>off</title><script>document.title='on'</script>");
+            assertThat(noScript.driver.getTitle()).as("scripts do not run in this browser").isEqualTo("off");
             noScript.driver.get(url("/reports/" + LATEST));
             assertThat(noScript.driver.findElement(By.cssSelector("#headline")).getText())
                     .contains(figure(json, "machines.active")).contains(figure(json, "events"));
