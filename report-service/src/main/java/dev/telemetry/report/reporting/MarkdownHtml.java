@@ -56,6 +56,7 @@ final class MarkdownHtml {
             }
             html.append("<li>").append(inline(item.toString())).append("</li>\n");
         }
+        html.append("</ul>\n");
         return i;
     }
 
