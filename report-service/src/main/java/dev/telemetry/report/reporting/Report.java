@@ -14,11 +14,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 @JsonPropertyOrder({"quarter", "status", "period", "publishedAt", "machines", "events", "startSuccessRate",
-        "eventsByKind", "byOs", "topBuilds", "errorsByCode", "methodology"})
+        "eventsByKind", "byOs", "topBuilds", "errorsByCode", "trend", "methodology"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Report(String quarter, String status, Period period, Instant publishedAt, Machines machines,
         Figure events, Rate startSuccessRate, List<Cell> eventsByKind, List<Cell> byOs, List<Cell> topBuilds,
-        List<Cell> errorsByCode, Methodology methodology) {
+        List<Cell> errorsByCode, List<TrendPoint> trend, Methodology methodology) {
 
     public static final String PREVIEW = "preview";
     public static final String PUBLISHED = "published";
@@ -46,13 +46,24 @@ public record Report(String quarter, String status, Period period, Instant publi
     public record Cell(String key, Long events, Long machines, boolean suppressed) {
     }
 
-    @JsonPropertyOrder({"minimumCellMachines", "suppression", "consent", "lateData", "attribution", "catalog"})
+    /**
+     * One published quarter (or the reported one) in the change-over-time section: figures copied from that quarter's
+     * own report, so a figure suppressed there is suppressed here too.
+     *
+     * @param topEventKinds the reported quarter's most frequent event kinds, as counted in this quarter
+     */
+    @JsonPropertyOrder({"quarter", "machinesActive", "events", "topEventKinds"})
+    public record TrendPoint(String quarter, Figure machinesActive, Figure events, List<Cell> topEventKinds) {
+    }
+
+    @JsonPropertyOrder({"minimumCellMachines", "suppression", "consent", "lateData", "attribution", "catalog",
+            "startSuccessRate", "topBuilds", "trend"})
     public record Methodology(int minimumCellMachines, String suppression, String consent, String lateData,
-            String attribution, String catalog) {
+            String attribution, String catalog, String startSuccessRate, String topBuilds, String trend) {
     }
 
     public Report published(Instant at) {
         return new Report(quarter, PUBLISHED, period, at, machines, events, startSuccessRate, eventsByKind, byOs,
-                topBuilds, errorsByCode, methodology);
+                topBuilds, errorsByCode, trend, methodology);
     }
 }

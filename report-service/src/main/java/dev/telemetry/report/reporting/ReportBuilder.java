@@ -13,6 +13,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -27,11 +31,19 @@ import dev.telemetry.report.reporting.Report.Figure;
 import dev.telemetry.report.reporting.Report.Rate;
 import dev.telemetry.report.reporting.Suppression.Count;
 
-/** Makes a quarter's report from its rollups (two small queries), applying small-cell suppression. */
+/**
+ * Makes a quarter's report from its rollups and a few small queries (the "other" builds and successful starts from
+ * the contributions, earlier published reports for the trend), applying small-cell suppression.
+ */
 @ApplicationScoped
 public class ReportBuilder {
 
     static final String OTHER = "other";
+    static final String START_BEGIN = "start_begin";
+    static final String START_END = "start_end";
+    /** Two years of quarters in the change-over-time section. */
+    static final int TREND_QUARTERS = 8;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int k;
     private final int topBuilds;
@@ -52,6 +64,11 @@ public class ReportBuilder {
         return k;
     }
 
+    /** The catalog every report lists the event kinds of. */
+    public EventCatalog catalog() {
+        return catalog;
+    }
+
     public Uni<Report> build(SqlClient client, Quarter quarter) {
         return client.preparedQuery("SELECT dimension, key, events, machines FROM rollup WHERE quarter = $1")
                 .execute(Tuple.of(quarter.toString()))
@@ -62,13 +79,27 @@ public class ReportBuilder {
                                 row.getString("key"),
                                 new Count(row.getString("key"), row.getLong("events"), row.getLong("machines")));
                     }
-                    List<String> top = tables.getOrDefault(Aggregates.BUILD, Map.of()).values().stream()
-                            .sorted(Comparator.comparingLong(Count::machines).reversed()
-                                    .thenComparing(Comparator.comparingLong(Count::events).reversed())
-                                    .thenComparing(Count::key))
-                            .limit(topBuilds).map(Count::key).toList();
-                    return otherBuilds(client, quarter, top).map(other -> assemble(quarter, tables, top, other));
+                    List<String> top = listedBuilds(tables.getOrDefault(Aggregates.BUILD, Map.of()));
+                    return otherBuilds(client, quarter, top)
+                            .chain(other -> successfulStarts(client, quarter)
+                                    .chain(succeeded -> earlierQuarters(client, quarter)
+                                            .map(earlier -> assemble(quarter, tables, top, other, succeeded,
+                                                    earlier))));
                 });
+    }
+
+    /**
+     * The builds listed by name: the largest by machines, each used by at least k machines. Every other build is
+     * folded into "other" before anything is suppressed, so a rare build is never a small cell of its own and can
+     * never force a large build to be hidden; only a small "other" is suppressed (with a complementary cell).
+     */
+    private List<String> listedBuilds(Map<String, Count> builds) {
+        return builds.values().stream()
+                .filter(count -> count.machines() >= k)
+                .sorted(Comparator.comparingLong(Count::machines).reversed()
+                        .thenComparing(Comparator.comparingLong(Count::events).reversed())
+                        .thenComparing(Count::key))
+                .limit(topBuilds).map(Count::key).toList();
     }
 
     /** "Other" builds: events add up, distinct machines do not, so they are counted from the contributions. */
@@ -83,7 +114,42 @@ public class ReportBuilder {
                 });
     }
 
-    private Report assemble(Quarter quarter, Map<String, Map<String, Count>> tables, List<String> top, Count other) {
+    /**
+     * Successful starts: per machine, its start_end events, but never more than its own start_begin events of the
+     * quarter (a start_end whose start_begin fell into the previous quarter, or before the machine opted in, has no
+     * attempt to succeed). Counted from the contributions, which exist until the quarter is published.
+     */
+    private Uni<Long> successfulStarts(SqlClient client, Quarter quarter) {
+        return client.preparedQuery("""
+                SELECT coalesce(sum(least(attempt.events, coalesce(success.events, 0))), 0) AS succeeded
+                FROM contribution attempt LEFT JOIN contribution success
+                  ON success.quarter = attempt.quarter AND success.dimension = attempt.dimension
+                 AND success.key = $3 AND success.pseudonym = attempt.pseudonym
+                WHERE attempt.quarter = $1 AND attempt.dimension = $2 AND attempt.key = $4""")
+                .execute(Tuple.of(quarter.toString(), Aggregates.KIND, START_END, START_BEGIN))
+                .map(rows -> rows.iterator().next().getLong("succeeded"));
+    }
+
+    /** The published reports of the quarters shown in the change-over-time section before this one, oldest first. */
+    private Uni<List<JsonNode>> earlierQuarters(SqlClient client, Quarter quarter) {
+        Quarter first = quarter;
+        for (int i = 1; i < TREND_QUARTERS; i++) {
+            first = first.previous();
+        }
+        return client.preparedQuery("""
+                SELECT json FROM published_report WHERE quarter >= $1 AND quarter < $2 ORDER BY quarter""")
+                .execute(Tuple.of(first.toString(), quarter.toString()))
+                .map(rows -> {
+                    List<JsonNode> reports = new ArrayList<>();
+                    for (Row row : rows) {
+                        reports.add(readTree(row.getString("json")));
+                    }
+                    return reports;
+                });
+    }
+
+    private Report assemble(Quarter quarter, Map<String, Map<String, Count>> tables, List<String> top, Count other,
+            long succeededStarts, List<JsonNode> earlier) {
         Count total = tables.getOrDefault(Aggregates.TOTAL, Map.of()).getOrDefault("events", new Count("events", 0, 0));
         Map<String, Count> consent = tables.getOrDefault(Aggregates.CONSENT, Map.of());
 
@@ -98,15 +164,18 @@ public class ReportBuilder {
             builds.add(other);
         }
 
+        Figure active = figure(total.machines(), total.machines());
+        Figure events = figure(total.events(), total.machines());
         return new Report(quarter.toString(), Report.PREVIEW, new Report.Period(quarter.start(), quarter.end()), null,
-                new Report.Machines(figure(total.machines(), total.machines()),
-                        figure(consent.get(Aggregates.OPTED_IN)), figure(consent.get(Aggregates.OPTED_OUT))),
-                figure(total.events(), total.machines()),
-                startSuccessRate(byKind),
+                new Report.Machines(active, figure(consent.get(Aggregates.OPTED_IN)),
+                        figure(consent.get(Aggregates.OPTED_OUT))),
+                events,
+                startSuccessRate(byKind, succeededStarts),
                 byKind,
                 table(new ArrayList<>(tables.getOrDefault(Aggregates.OS, Map.of()).values())),
                 table(builds),
                 table(new ArrayList<>(tables.getOrDefault(Aggregates.ERROR_CODE, Map.of()).values())),
+                Trend.of(quarter.toString(), active, events, byKind, earlier),
                 methodology());
     }
 
@@ -128,16 +197,25 @@ public class ReportBuilder {
         return machines > 0 && machines < k ? new Figure(null, true) : new Figure(value, false);
     }
 
-    private static Rate startSuccessRate(List<Cell> byKind) {
-        Cell begin = byKind.stream().filter(c -> c.key().equals("start_begin")).findFirst().orElseThrow();
-        Cell end = byKind.stream().filter(c -> c.key().equals("start_end")).findFirst().orElseThrow();
+    /** Successful starts / start attempts (see {@link #successfulStarts}): never above 1. */
+    private static Rate startSuccessRate(List<Cell> byKind, long succeeded) {
+        Cell begin = byKind.stream().filter(c -> c.key().equals(START_BEGIN)).findFirst().orElseThrow();
+        Cell end = byKind.stream().filter(c -> c.key().equals(START_END)).findFirst().orElseThrow();
         if (begin.suppressed() || end.suppressed()) {
             return new Rate(null, true);
         }
         if (begin.events() == 0) {
             return new Rate(null, false);
         }
-        return new Rate(Math.round(10000.0 * end.events() / begin.events()) / 10000.0, false);
+        return new Rate(Math.round(10000.0 * succeeded / begin.events()) / 10000.0, false);
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a published report is not JSON", e);
+        }
     }
 
     private Report.Methodology methodology() {
@@ -153,8 +231,20 @@ public class ReportBuilder {
                         + "Machines that asked for erasure before publication are removed entirely.",
                 "Events are attributed to the UTC quarter of their timestamp. Once a quarter is published its report "
                         + "never changes; events for it that arrive later are not counted anywhere.",
-                "Machines are counted by a keyed pseudonym of their anonymous ID; neither is ever published. "
-                        + "Start success rate = start_end events / start_begin events.",
-                catalog.id());
+                "Machines are counted by a keyed pseudonym of their anonymous ID; neither is ever published.",
+                catalog.id(),
+                "Start success rate = successful starts / start attempts (start_begin events). A machine's "
+                        + "start_end events count as successful starts up to its own number of start_begin events "
+                        + "in the quarter, so a start that began in another quarter or before the machine opted in "
+                        + "is not counted as a success and the rate never exceeds 100 %. It is suppressed if "
+                        + "start_begin or start_end is.",
+                "Builds used by at least " + k + " machines are listed by name, the " + topBuilds
+                        + " largest by machines; all other builds are counted together as \"other\" before any "
+                        + "suppression. Only if \"other\" covers fewer than " + k + " machines is it suppressed, "
+                        + "together with the smallest listed build.",
+                "Change over time shows the published quarters of the last " + TREND_QUARTERS / 4 + " years up to "
+                        + "this one, with each quarter's figures exactly as its own report published them: a "
+                        + "suppressed figure stays suppressed. Top event kinds are this quarter's "
+                        + Trend.TOP_KINDS + " most frequent kinds.");
     }
 }

@@ -63,7 +63,7 @@ public class ReportRenderer {
     }
 
     public String html(Report report) {
-        return page.data("report", report).data("charts", new Charts(report)).render();
+        return page.data("page", ReportPage.of(report)).render();
     }
 
     public String index(List<PublishedReports.Listed> reports) {

@@ -20,6 +20,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
@@ -37,12 +41,18 @@ public class ReportsResource {
     /** Published bytes never change: caches may keep them for a year. */
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
+    /** Generated from configuration only: the same until the service restarts with another catalog or k. */
+    private static final String HOURLY = "public, max-age=3600";
+    static final String MARKDOWN = "text/markdown";
+
     private final PublishedReports reports;
     private final ReportRenderer renderer;
+    private final WhatWeCollect whatWeCollect;
 
-    ReportsResource(PublishedReports reports, ReportRenderer renderer) {
+    ReportsResource(PublishedReports reports, ReportRenderer renderer, WhatWeCollect whatWeCollect) {
         this.reports = reports;
         this.renderer = renderer;
+        this.whatWeCollect = whatWeCollect;
     }
 
     @GET
@@ -57,6 +67,9 @@ public class ReportsResource {
     @Path("/v1/reports/{quarter}")
     @Produces({MediaType.APPLICATION_JSON, CSV})
     @Operation(summary = "A published report as JSON, or CSV with Accept: text/csv or ?format=csv")
+    @APIResponse(responseCode = "200", description = "The report, byte for byte as published", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Report.class)),
+            @Content(mediaType = CSV, schema = @Schema(type = SchemaType.STRING))})
     public Uni<Response> report(@PathParam("quarter") String quarter, @QueryParam("format") String format,
             @HeaderParam(HttpHeaders.ACCEPT) String accept,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
@@ -80,6 +93,24 @@ public class ReportsResource {
     @Operation(summary = "The list of published reports as a web page")
     public Uni<String> index() {
         return reports.list().map(renderer::index);
+    }
+
+    @GET
+    @Path("/what-we-collect")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "The public \"what we collect\" page, generated from the event catalog")
+    public Response whatWeCollect() {
+        return Response.ok(whatWeCollect.html(), MediaType.TEXT_HTML + ";charset=UTF-8")
+                .header(HttpHeaders.CACHE_CONTROL, HOURLY).build();
+    }
+
+    @GET
+    @Path("/what-we-collect.md")
+    @Produces(MARKDOWN)
+    @Operation(summary = "The \"what we collect\" page as Markdown (docs/what-we-collect.md is this text)")
+    public Response whatWeCollectMarkdown() {
+        return Response.ok(whatWeCollect.markdown(), MARKDOWN + ";charset=UTF-8")
+                .header(HttpHeaders.CACHE_CONTROL, HOURLY).build();
     }
 
     private Uni<PublishedReports.Stored> published(String text) {

@@ -178,7 +178,8 @@ class SuiteEndToEndIT {
         assertThat(csv).contains("events,total," + expected.events() + ",,false");
         String html = given().baseUri(suite.report().toString()).get("/reports/{quarter}", quarter)
                 .then().statusCode(200).extract().asString();
-        assertThat(html).contains(quarter).contains("Events<strong>" + expected.events() + "</strong>");
+        assertThat(html).contains(quarter).contains(
+                "<dt>Events</dt><dd>" + String.format(java.util.Locale.ENGLISH, "%,d", expected.events()) + "</dd>");
         assertThat(given().baseUri(suite.report().toString()).get("/v1/reports").then().statusCode(200)
                 .extract().jsonPath().getList("quarter", String.class)).contains(quarter);
         for (Machine machine : everyone) {
