@@ -25,7 +25,7 @@ class ManifestTest {
 
     private static final List<String> SERVICES = List.of("consent-service", "collector-service", "report-service");
     private static final Set<String> PUBLIC_PATHS = Set.of("/v1/events", "/v1/consent", "/v1/erasures", "/v1/reports",
-            "/reports", "/");
+            "/reports", "/what-we-collect", "/");
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "production"})

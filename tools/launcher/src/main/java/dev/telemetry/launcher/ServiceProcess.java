@@ -29,6 +29,7 @@ final class ServiceProcess {
     private volatile Process process;
     private volatile OrphanGuard guard;
     private volatile boolean stopped;
+    private volatile boolean trainingAotCache;
 
     ServiceProcess(String name, int port, Path log) {
         this.name = name;
@@ -40,7 +41,11 @@ final class ServiceProcess {
     void start(Path quarkusRunJar, Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-jar", quarkusRunJar.toString()));
+                "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC"));
+        List<String> aot = aotCache(quarkusRunJar);
+        trainingAotCache = aot.stream().anyMatch(option -> option.startsWith("-XX:AOTCacheOutput"));
+        command.addAll(aot);
+        command.addAll(List.of("-jar", quarkusRunJar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -48,6 +53,20 @@ final class ServiceProcess {
         process = builder.start();
         guard = OrphanGuard.watch(process.pid(), "TERM");
         stopped = false;
+    }
+
+    /**
+     * On JDK 25 and newer, the JDK's AOT cache (JEP 483/515) beside the jar: the first start after a build trains it
+     * (written when the service stops), later starts load it. Older JDKs start without one.
+     */
+    static List<String> aotCache(Path quarkusRunJar) throws IOException {
+        if (Runtime.version().feature() < 25) {
+            return List.of();
+        }
+        Path cache = quarkusRunJar.resolveSibling("app.aot");
+        boolean trained = Files.exists(cache)
+                && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(quarkusRunJar)) > 0;
+        return List.of((trained ? "-XX:AOTCache=" : "-XX:AOTCacheOutput=") + cache);
     }
 
     String url() {
@@ -97,7 +116,8 @@ final class ServiceProcess {
         guard.close();
         process.destroy();
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            // Writing a trained AOT cache at exit takes a while; never cut it short.
+            if (!process.waitFor(trainingAotCache ? 180 : 20, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
