@@ -26,8 +26,8 @@ record Settings(Duration stage, Duration warmUp, long kafkaRecords, long countin
 
     /** Every stage once, as small as it gets: the test run inside {@code ./mvnw verify}. */
     static Settings smoke() {
-        return new Settings(Duration.ofSeconds(1), Duration.ofSeconds(1), 5_000, 500, Duration.ofSeconds(30),
-                Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofMinutes(1), List.of(100), List.of(4),
+        return new Settings(Duration.ofSeconds(1), Duration.ofSeconds(1), 5_000, 500, Duration.ofSeconds(20),
+                Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(30), List.of(100), List.of(4),
                 List.of(4), 2);
     }
 

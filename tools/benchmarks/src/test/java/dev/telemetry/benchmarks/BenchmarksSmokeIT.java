@@ -39,10 +39,14 @@ class BenchmarksSmokeIT {
         for (String stage : STAGES) {
             assertThat(rows).as("a row for stage " + stage).anyMatch(row -> row.stage().startsWith(stage));
         }
-        assertThat(rows).as("a measured rate or time is positive, an unmeasured figure says why")
-                .allMatch(row -> row.value() != null
-                        ? row.unit().endsWith("/s") || row.unit().equals("s") ? row.value() > 0 : row.value() >= 0
-                        : row.note() != null && !row.note().isBlank());
+        assertThat(rows).as("an unmeasured figure says why").allMatch(row -> row.value() != null
+                || row.note() != null && !row.note().isBlank());
+        assertThat(rows).filteredOn(row -> row.value() != null).as("no figure is negative")
+                .allMatch(row -> row.value() >= 0);
+        // Counting may be slower than this tiny run (then it is 0 events/s, and says so); everything else moved.
+        assertThat(rows).filteredOn(row -> row.value() != null && !row.stage().startsWith("(e)")
+                && (row.unit().endsWith("/s") || row.unit().equals("s") || row.unit().equals("ms")))
+                .as("every rate and time outside counting is positive").allMatch(row -> row.value() > 0);
         assertThat(rows).filteredOn(row -> row.stage().startsWith("(d)") && row.unit().equals("events/s"))
                 .as("collector ingest beside the Kafka ceiling measured in the same run")
                 .isNotEmpty().allMatch(row -> row.ratio() != null && row.ratio() > 0);
