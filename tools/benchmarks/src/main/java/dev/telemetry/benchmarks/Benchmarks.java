@@ -138,7 +138,11 @@ public final class Benchmarks {
         } finally {
             results.about("finished", Instant.now().toString());
             suite.close();
-            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // stopped by a signal: the hook runs (and finds the suite closed)
+            }
         }
         results.print();
         results.write(output);

@@ -44,8 +44,16 @@ final class Counting implements AutoCloseable {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     }
 
-    /** Events counted in the quarter's preview, or -1 if the preview did not answer. */
+    /**
+     * Events counted: the quarter's preview total, or, while the preview hides it (fewer than k machines counted
+     * yet), the records report-service's consumer group has committed; -1 if neither answered.
+     */
     long counted() throws InterruptedException {
+        long shown = previewTotal();
+        return shown >= 0 ? shown : committed();
+    }
+
+    private long previewTotal() throws InterruptedException {
         try {
             HttpResponse<String> answer = http.send(preview, HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 200) {
@@ -54,6 +62,21 @@ final class Counting implements AutoCloseable {
             JsonNode events = JSON.readTree(answer.body()).path("events").path("value");
             return events.isNumber() ? events.asLong() : -1;
         } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private long committed() {
+        try {
+            return admin.listConsumerGroupOffsets(REPORT_GROUP).partitionsToOffsetAndMetadata()
+                    .get(5, TimeUnit.SECONDS).entrySet().stream()
+                    .filter(entry -> entry.getKey().topic().equals(KafkaCeiling.USAGE_TOPIC)
+                            && entry.getValue() != null)
+                    .mapToLong(entry -> entry.getValue().offset()).sum();
+        } catch (ExecutionException | TimeoutException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return -1;
         }
     }
