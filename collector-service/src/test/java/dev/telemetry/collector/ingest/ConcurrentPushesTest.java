@@ -33,7 +33,7 @@ class ConcurrentPushesTest {
     private static final int MACHINES = 24;
     private static final int EVENTS_PER_PUSH = 500;
 
-    /** More events in flight at once than the messaging channel used to buffer: it answered 503 with Kafka up. */
+    /** Many full pushes in flight at once: each answer counts only its own events, each acknowledged once. */
     @Test
     void manyFullPushesAtOnceAreAllAcceptedAndEachEventIsAppendedOnceUnderItsMachine() throws Exception {
         List<CliMachine> machines = IntStream.range(0, MACHINES).mapToObj(i -> CliMachine.create()
