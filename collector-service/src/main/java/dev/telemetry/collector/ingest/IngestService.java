@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,15 +69,15 @@ public class IngestService {
     public Uni<PushResult> push(List<JsonNode> events, boolean store) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         List<Checked> checked = events.stream().map(event -> validator.check(event, now)).toList();
-        Set<String> machines = new HashSet<>();
+        // A push is usually one machine's spool: one HMAC per machine, not per event.
+        Map<String, String> pseudonymByMachine = new HashMap<>();
         List<String> pseudonymOf = new ArrayList<>();
         for (Checked event : checked) {
-            String pseudonym = event.event() == null ? null : pseudonyms.of(event.event().anonymousId());
-            pseudonymOf.add(pseudonym);
-            if (pseudonym != null) {
-                machines.add(pseudonym);
-            }
+            pseudonymOf.add(event.event() == null
+                    ? null
+                    : pseudonymByMachine.computeIfAbsent(event.event().anonymousId(), pseudonyms::of));
         }
+        Set<String> machines = new HashSet<>(pseudonymByMachine.values());
         Instant consumedUpTo = freshness.consumedUpTo();
         return consent.timelines(pool, machines).chain(timelines -> {
             List<EventResult> results = new ArrayList<>();
