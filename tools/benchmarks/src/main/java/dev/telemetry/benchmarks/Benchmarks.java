@@ -410,7 +410,7 @@ public final class Benchmarks {
         AtomicLong peakHeap = new AtomicLong();
         Thread watcher = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                peakHeap.accumulateAndGet(heapBytes(suite.report()), Math::max);
+                peakHeap.accumulateAndGet(heapBytes(suite.management("report-service")), Math::max);
                 try {
                     Thread.sleep(250);
                 } catch (InterruptedException e) {
@@ -502,7 +502,9 @@ public final class Benchmarks {
             results.add("(j) RSS after the run", service, Processes.rssMiB(running.pid()), "MiB");
             Map<String, String> environment = Processes.environment(running.pid());
             int port = dev.telemetry.infra.Ports.free();
+            int managementPort = dev.telemetry.infra.Ports.free();
             environment.put("HTTP_PORT", Integer.toString(port));
+            environment.put("MANAGEMENT_PORT", Integer.toString(managementPort));
             Path jar = repo.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
             // The JVM options of the suite's launcher, so the figures are those of run-suite.
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
@@ -513,7 +515,7 @@ public final class Benchmarks {
             long start = System.nanoTime();
             Process process = builder.start();
             try {
-                awaitReady(URI.create("http://127.0.0.1:" + port), process, Duration.ofMinutes(3));
+                awaitReady(URI.create("http://127.0.0.1:" + managementPort), process, Duration.ofMinutes(3));
                 double took = seconds(start);
                 results.add("(j) start alone → ready", service + ", JDK " + Runtime.version().feature(), took, "s");
                 results.add("(j) RSS when ready", service, Processes.rssMiB(process.pid()), "MiB");

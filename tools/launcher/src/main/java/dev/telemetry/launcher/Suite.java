@@ -122,6 +122,11 @@ public final class Suite implements AutoCloseable {
         return URI.create(service("report-service").url());
     }
 
+    /** Where {@code service} serves health, metrics and OpenAPI ({@code /q/...}): never its public port. */
+    public URI management(String service) {
+        return URI.create(service(service).managementUrl());
+    }
+
     public String ingestKey() {
         return keys.ingestKey();
     }
