@@ -1,0 +1,67 @@
+package dev.telemetry.collector.smoke;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.telemetry.collector.CliMachine;
+import dev.telemetry.infra.LocalKafka;
+import dev.telemetry.testing.PostgresOutage;
+import dev.telemetry.testing.RealInfrastructure;
+
+/**
+ * Readiness tells Kubernetes the truth: DOWN, naming the dependency, while the broker or the database is really
+ * stopped, and UP again once it is back, without a restart of the service.
+ */
+@QuarkusTest
+class ReadinessTest {
+
+    private static final String POSTGRES_CHECK = "checks.find { it.name.contains('PostgreSQL') }.status";
+    private static final String KAFKA_CHECK = "checks.find { it.name.contains('Kafka') }.status";
+
+    @Test
+    void readinessIsDownWhileKafkaIsStoppedAndUpAgainAfter() throws Exception {
+        awaitReadiness(200, "UP");
+        LocalKafka kafka = RealInfrastructure.kafka();
+
+        kafka.stop();
+        try {
+            awaitReadiness(503, "DOWN");
+            given().when().get("/q/health/ready").then().body(KAFKA_CHECK, equalTo("DOWN"))
+                    .body(POSTGRES_CHECK, equalTo("UP"));
+        } finally {
+            kafka.restart();
+        }
+
+        awaitReadiness(200, "UP");
+        given().when().get("/q/health/ready").then().body(KAFKA_CHECK, equalTo("UP"));
+    }
+
+    @Test
+    void readinessIsDownWhilePostgresIsStoppedAndUpAgainAfter() {
+        awaitReadiness(200, "UP");
+
+        try (PostgresOutage outage = PostgresOutage.begin()) {
+            awaitReadiness(503, "DOWN");
+            given().when().get("/q/health/ready").then().body(POSTGRES_CHECK, equalTo("DOWN"))
+                    .body(KAFKA_CHECK, equalTo("UP"));
+        }
+
+        awaitReadiness(200, "UP");
+        // The service works again: its consent view is written and read from the restarted database.
+        CliMachine.create().optedIn(Instant.now().minus(Duration.ofHours(1))).awaitProjected();
+    }
+
+    private static void awaitReadiness(int status, String state) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> given().when().get("/q/health/ready").then().statusCode(status)
+                        .body("status", equalTo(state)));
+    }
+}
