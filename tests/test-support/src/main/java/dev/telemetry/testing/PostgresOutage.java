@@ -79,7 +79,12 @@ public final class PostgresOutage implements AutoCloseable {
     }
 
     private void pgCtl(String... arguments) {
-        List<String> command = new ArrayList<>(List.of(pgCtl.toString()));
+        List<String> command = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            // PostgreSQL refuses root; like the embedded server's own start, run it in a user namespace.
+            command.addAll(List.of("unshare", "-U"));
+        }
+        command.add(pgCtl.toString());
         command.addAll(List.of(arguments));
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
