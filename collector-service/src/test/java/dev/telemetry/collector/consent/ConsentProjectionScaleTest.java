@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
 import dev.telemetry.collector.CliMachine;
@@ -35,12 +37,17 @@ import dev.telemetry.testing.TestDatabase;
 import dev.telemetry.testing.TopicReader;
 
 /**
- * Scale tier: more than 50,000 consent decisions of 30,000 machines, written straight to the consent topic as
+ * Scale tier: 55,500 consent decisions of 30,000 machines, written straight to the consent topic as
  * consent-service's relay writes them. The collector's projection must end up holding exactly each machine's
  * timeline, and its verdicts for a sample must follow. Prints the throughput it saw (a figure, not an assertion).
  */
 @QuarkusTest
+@TestProfile(ConsentProjectionScaleTest.OwnApplication.class)
 class ConsentProjectionScaleTest {
+
+    /** Its own application start (ordered after the other tests), so that its backlog never delays theirs. */
+    public static class OwnApplication implements QuarkusTestProfile {
+    }
 
     private static final int MACHINES = 30_000;
     private static final int SAMPLE = 400;
@@ -64,7 +71,9 @@ class ConsentProjectionScaleTest {
         long sent = System.nanoTime();
         Instant watermark = Instant.now().truncatedTo(ChronoUnit.MICROS);
         TopicReader.consentWatermark(watermark);
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+        // A bound, not a goal: the projection applies one decision per transaction, and a shared 2-core machine
+        // under other builds' load was seen at about 60 decisions per second.
+        await().atMost(Duration.ofMinutes(12)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> !freshness.consumedUpTo().isBefore(watermark));
         long applied = System.nanoTime();
         System.out.printf("consent scale tier: %d decisions sent in %d ms, applied by the collector in %d ms "
