@@ -110,16 +110,17 @@ class ConsentFlowsTest {
     @Test
     void onePushOfManyMachinesJudgesEachEventByItsOwnMachine() {
         CliMachine optedIn = CliMachine.create().optedIn(minutesAgo(60)).awaitProjected();
-        CliMachine optedOut = CliMachine.create().optedIn(minutesAgo(60)).optedOut(minutesAgo(8)).awaitProjected();
+        Instant optOut = minutesAgo(5);
+        CliMachine optedOut = CliMachine.create().optedIn(minutesAgo(60)).optedOut(optOut).awaitProjected();
         CliMachine erased = CliMachine.create().optedIn(minutesAgo(60)).erased(minutesAgo(30)).awaitProjected();
         CliMachine unknown = CliMachine.create();
         awaitConsentLogConsumed();
         List<ObjectNode> batch = List.of(
-                optedOut.event("start_begin", minutesAgo(4)),
+                optedOut.event("start_begin", optOut.plusSeconds(150)),
                 optedIn.event("start_begin", minutesAgo(20)),
                 unknown.event("start_begin", minutesAgo(20)),
                 erased.event("stop", minutesAgo(40)),
-                optedOut.event("stop", minutesAgo(9)),
+                optedOut.event("stop", optOut.minusSeconds(60)),
                 optedIn.event("stop", minutesAgo(10)),
                 erased.event("start_begin", minutesAgo(45)));
 
