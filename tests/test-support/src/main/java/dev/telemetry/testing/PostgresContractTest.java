@@ -33,7 +33,9 @@ public abstract class PostgresContractTest {
         List<String> tables = pool
                 .query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
                 .execute().await().indefinitely().stream().map(row -> row.getString(0)).toList();
-        assertThat(tables).containsAll(expectedTables()).doesNotContainAnyElementsOf(droppedTables());
+        assertThat(tables).containsAll(expectedTables());
+        // One by one: AssertJ refuses an empty list of values to look for, and a service may have dropped none.
+        droppedTables().forEach(dropped -> assertThat(tables).doesNotContain(dropped));
     }
 
     @Test
