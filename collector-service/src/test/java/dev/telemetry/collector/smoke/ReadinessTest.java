@@ -10,6 +10,8 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RestAssuredConfig;
 
 import dev.telemetry.collector.CliMachine;
 import dev.telemetry.infra.LocalKafka;
@@ -56,15 +58,24 @@ class ReadinessTest {
 
     private static void awaitReadiness(int status, String state) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-                .untilAsserted(() -> given().when().get("/q/health/ready").then().statusCode(status)
+                .untilAsserted(() -> probe().then().statusCode(status)
                         .body("status", equalTo(state)));
+    }
+
+    /**
+     * While the broker is down the Kafka check waits for its admin client's timeout (about 30 s on a loaded machine),
+     * longer than RestAssured's default read timeout in Quarkus tests.
+     */
+    private static io.restassured.response.Response probe() {
+        return given().config(RestAssuredConfig.config().httpClient(HttpClientConfig.httpClientConfig()
+                .setParam("http.socket.timeout", 90_000))).when().get("/q/health/ready");
     }
 
     /** A probe that times out while a dependency is down counts as "not yet", like Kubernetes counts it. */
     private static void awaitReadiness(int status, String state, String check, String checkState, String other,
             String otherState) {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-                .untilAsserted(() -> given().when().get("/q/health/ready").then().statusCode(status)
+                .untilAsserted(() -> probe().then().statusCode(status)
                         .body("status", equalTo(state)).body(check, equalTo(checkState))
                         .body(other, equalTo(otherState)));
     }
