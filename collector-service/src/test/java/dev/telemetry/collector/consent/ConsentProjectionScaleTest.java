@@ -150,7 +150,8 @@ class ConsentProjectionScaleTest {
         List<ObjectNode> events = new ArrayList<>();
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < SAMPLE; i++) {
-            int machine = i * (MACHINES / SAMPLE) + i % 10;
+            // A prime stride: spread over the fleet and over every kind of history (residues mod 4 and 10).
+            int machine = (int) ((long) i * 7919 % MACHINES);
             boolean erased = machine % 10 == 0;
             ObjectNode event = CliMachine.JSON.createObjectNode();
             event.put("id", UUID.randomUUID().toString());
