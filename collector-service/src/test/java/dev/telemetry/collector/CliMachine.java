@@ -1,18 +1,11 @@
 package dev.telemetry.collector;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-
-import org.eclipse.microprofile.config.ConfigProvider;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -21,16 +14,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
-import dev.telemetry.contract.IntegrationEvent;
-import dev.telemetry.contract.IntegrationJson;
-import dev.telemetry.contract.Pseudonyms;
-import dev.telemetry.contract.Topics;
-import dev.telemetry.contract.consent.ConsentGrantedMessage;
-import dev.telemetry.contract.consent.ConsentWithdrawnMessage;
-import dev.telemetry.contract.consent.ErasureRequestedMessage;
+import dev.telemetry.testing.PublishedConsent;
+import dev.telemetry.testing.SimulatedMachines;
 import dev.telemetry.testing.TestApiKeys;
 import dev.telemetry.testing.TestDatabase;
-import dev.telemetry.testing.TopicReader;
 
 /**
  * A simulated CLI installation. Its consent decisions are published on the consent topic exactly as
@@ -39,21 +26,19 @@ import dev.telemetry.testing.TopicReader;
 public final class CliMachine {
 
     public static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OS = "linux";
+    private static final String BUILD = "0.0.1234";
 
     private final String anonymousId;
-    private long version;
+    private final PublishedConsent consent;
 
     private CliMachine(String anonymousId) {
         this.anonymousId = anonymousId;
+        this.consent = new PublishedConsent(pseudonym());
     }
 
     public static CliMachine create() {
-        try {
-            return new CliMachine(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8))));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return new CliMachine(SimulatedMachines.newAnonymousId());
     }
 
     public String anonymousId() {
@@ -61,23 +46,22 @@ public final class CliMachine {
     }
 
     public String pseudonym() {
-        return Pseudonyms.fromBase64(ConfigProvider.getConfig().getValue("pseudonym.key", String.class))
-                .of(anonymousId);
+        return SimulatedMachines.pseudonymOf(anonymousId);
     }
 
     public CliMachine optedIn(Instant at) {
-        return publish(
-                new ConsentGrantedMessage(UUID.randomUUID(), pseudonym(), ++version, at, "linux", "0.0.1234",
-                        "prompt"));
+        consent.granted(at, OS, BUILD);
+        return this;
     }
 
     public CliMachine optedOut(Instant at) {
-        return publish(new ConsentWithdrawnMessage(UUID.randomUUID(), pseudonym(), ++version, at, "linux", "0.0.1234",
-                "toggle"));
+        consent.withdrawn(at, OS, BUILD);
+        return this;
     }
 
     public CliMachine erased(Instant at) {
-        return publish(new ErasureRequestedMessage(UUID.randomUUID(), pseudonym(), ++version, at, UUID.randomUUID()));
+        consent.erased(at);
+        return this;
     }
 
     /**
@@ -85,17 +69,17 @@ public final class CliMachine {
      * (as consent-service's relay sends once its outbox is empty).
      */
     public CliMachine awaitProjected() {
-        TopicReader.consentWatermark(Instant.now());
-        long expected = version;
-        await().atMost(Duration.ofSeconds(60)).until(() -> TestDatabase.count(
-                "SELECT count(*) FROM machine_consent WHERE pseudonym = ? AND version >= ?", pseudonym(),
-                expected) == 1);
+        consent.awaitApplied();
         return this;
     }
 
-    private CliMachine publish(IntegrationEvent event) {
-        TopicReader.send(Topics.CONSENT, pseudonym(), IntegrationJson.write(event));
-        return this;
+    /** The machine's consent timeline in the collector's projection, as {@code KIND@instant} in stream order. */
+    public List<String> projectedTimeline() {
+        List<Map<String, Object>> rows = TestDatabase.query(
+                "SELECT e->>'kind' AS kind, e->>'at' AS at FROM machine_consent, jsonb_array_elements(timeline) "
+                        + "WITH ORDINALITY AS t(e, n) WHERE pseudonym = ? ORDER BY n",
+                pseudonym());
+        return rows.stream().map(row -> row.get("kind") + "@" + Instant.parse((String) row.get("at"))).toList();
     }
 
     public ObjectNode event(String kind, Instant timestamp) {
@@ -104,8 +88,8 @@ public final class CliMachine {
         event.put("event", kind);
         event.put("timestamp", timestamp.toString());
         event.put("anonymousId", anonymousId);
-        event.put("os", "linux");
-        event.put("build", "0.0.1234");
+        event.put("os", OS);
+        event.put("build", BUILD);
         event.putObject("data");
         return event;
     }

@@ -2,6 +2,7 @@ package dev.telemetry.collector.ingest;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -184,11 +185,10 @@ class BadInputCorpusTest {
     void nothingFromTheCorpusReachesKafka() {
         List<Case> corpus = corpus();
         corpus.forEach(BadInputCorpusTest::send);
-        // A valid event of the same machine afterwards: once it is on the topic, everything before it would be too.
-        CliMachine.push(List.of(valid())).then().statusCode(200);
+        // A valid event of the same machine afterwards, to show the machine's events do reach the topic.
+        CliMachine.push(List.of(valid())).then().statusCode(200).body("accepted", equalTo(1));
 
-        List<ConsumerRecord<String, String>> published = TopicReader.readUntil(Topics.USAGE,
-                all -> all.stream().anyMatch(r -> machine.pseudonym().equals(r.key())), Duration.ofSeconds(60));
+        List<ConsumerRecord<String, String>> published = TopicReader.readAll(Topics.USAGE);
 
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(40);
         assertThat(published).filteredOn(r -> machine.pseudonym().equals(r.key())).hasSize(1);

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -83,5 +84,26 @@ class BadInputTest {
                 .body("status", equalTo(status));
 
         assertThat(TestDatabase.count("SELECT count(*) FROM consent_event")).isEqualTo(before);
+    }
+
+    @Test
+    void askingForARepresentationTheServiceCannotGiveIs406AndRecordsNothing() {
+        Machine machine = Machine.newMachine();
+
+        given().auth().oauth2(TestApiKeys.ingest()).contentType(JSON).accept("application/xml").body(VALID)
+                .when().put("/v1/consent/" + machine.anonymousId())
+                .then().statusCode(406)
+                .contentType(equalTo("application/problem+json"))
+                .body("type", equalTo("urn:telemetry:problem:not-acceptable"))
+                .body("status", equalTo(406));
+        assertThat(TestDatabase.count("SELECT count(*) FROM consent_event WHERE stream_id = ?", machine.pseudonym()))
+                .isZero();
+
+        machine.answer(true, "prompt").then().statusCode(200);
+        given().auth().oauth2(TestApiKeys.ingest()).accept("text/csv")
+                .when().get("/v1/consent/" + machine.anonymousId())
+                .then().statusCode(406)
+                .contentType(equalTo("application/problem+json"))
+                .body("type", equalTo("urn:telemetry:problem:not-acceptable"));
     }
 }

@@ -29,7 +29,8 @@ import dev.telemetry.contract.usage.UsageEvent;
 
 /**
  * Freezes the wire form of every integration event: a schema change shows up as a diff of a file under
- * src/test/resources/snapshots. Run with -Dsnapshots.update=true to accept an intended change.
+ * src/test/resources/snapshots. A missing snapshot fails like a changed one; run with -Dsnapshots.update=true to
+ * write the snapshots, then review and commit the diff (docs/development.md).
  */
 class IntegrationEventSnapshotTest {
 
@@ -64,9 +65,11 @@ class IntegrationEventSnapshotTest {
         String pretty = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .readTree(IntegrationJson.write(event)).toPrettyString() + "\n";
         Path snapshot = SNAPSHOTS.resolve(name + ".json");
-        if (Boolean.getBoolean("snapshots.update") || !Files.exists(snapshot)) {
+        if (Boolean.getBoolean("snapshots.update")) {
             Files.writeString(snapshot, pretty, StandardCharsets.UTF_8);
         }
+
+        assertThat(snapshot).as("snapshot of %s; accept a new event with -Dsnapshots.update=true", name).exists();
 
         assertThat(pretty).isEqualTo(Files.readString(snapshot, StandardCharsets.UTF_8));
         assertThat(IntegrationJson.read(Files.readString(snapshot), readAs)).isEqualTo(event);

@@ -48,6 +48,9 @@ class SuiteEndToEndIT {
     private static final int REGULAR = 30;
     private static final Path HOME = Path.of("target", "e2e-suite").toAbsolutePath();
 
+    /** Event ids of the pushes this test writes by hand: they appear only in request bodies. */
+    private static final List<String> RAW_PUSH_EVENT_IDS = new ArrayList<>();
+
     private static Suite suite;
     private static StallingProxy proxy;
 
@@ -186,6 +189,27 @@ class SuiteEndToEndIT {
             assertThat(List.of(published, csv, html)).as("the anonymous ID is never published")
                     .noneMatch(text -> text.contains(machine.anonymousId()));
         }
+        assertNoLogHoldsAnAnonymousIdOrABody(everyone);
+    }
+
+    /**
+     * Every log of the run (services, PostgreSQL, Kafka) is free of each raw anonymous ID and of request bodies: the
+     * bodies' field names, and the event ids of the raw pushes, which appear nowhere but in their bodies.
+     */
+    private static void assertNoLogHoldsAnAnonymousIdOrABody(List<Machine> everyone) throws IOException {
+        List<Path> logs;
+        try (Stream<Path> files = Files.list(HOME.resolve("logs"))) {
+            logs = files.filter(Files::isRegularFile).sorted().toList();
+        }
+        assertThat(logs).extracting(path -> path.getFileName().toString())
+                .contains("collector-service.log", "consent-service.log", "report-service.log");
+        List<String> secrets = new ArrayList<>(everyone.stream().map(Machine::anonymousId).toList());
+        secrets.addAll(RAW_PUSH_EVENT_IDS);
+        secrets.addAll(List.of("\"anonymousId\"", "\"optIn\"", "\"uptime_s\""));
+        for (Path log : logs) {
+            String text = Files.readString(log, StandardCharsets.ISO_8859_1);
+            assertThat(secrets).as("in " + log.getFileName()).noneMatch(text::contains);
+        }
     }
 
     /**
@@ -254,9 +278,11 @@ class SuiteEndToEndIT {
 
     /** A client that ignores its user's choice pushes one event; returns "status reason". */
     private static String rawPush(Machine machine, Instant capturedAt) {
+        String eventId = UUID.randomUUID().toString();
+        RAW_PUSH_EVENT_IDS.add(eventId);
         String body = """
                 {"events": [{"id": "%s", "event": "stop", "timestamp": "%s", "anonymousId": "%s", "os": "%s",
-                  "build": "%s", "data": {"uptime_s": 60}}]}""".formatted(UUID.randomUUID(), capturedAt,
+                  "build": "%s", "data": {"uptime_s": 60}}]}""".formatted(eventId, capturedAt,
                 machine.anonymousId(), machine.os, machine.build);
         // Right after the restart the collector may answer retry until the consent log is known up to the event.
         return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {

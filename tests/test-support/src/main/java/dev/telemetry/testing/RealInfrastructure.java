@@ -33,12 +33,17 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
     public static final String DATABASE = "postgres";
 
     private static volatile LocalKafka kafka;
-    private LocalPostgres postgres;
+    private static volatile LocalPostgres postgres;
     private Path keyDirectory;
 
     /** The running broker, for tests that stop and restart it. */
     public static LocalKafka kafka() {
         return kafka;
+    }
+
+    /** The running database server, for tests that stop and restart it (see {@link PostgresOutage}). */
+    public static LocalPostgres postgres() {
+        return postgres;
     }
 
     @Override
@@ -88,8 +93,10 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         closeQuietly(kafka);
+        PostgresOutage.serverStopped();
         closeQuietly(postgres);
         kafka = null;
+        postgres = null;
     }
 
     private static void closeQuietly(AutoCloseable resource) {

@@ -1,4 +1,4 @@
-package dev.telemetry.collector.smoke;
+package dev.telemetry.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,7 +10,10 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Test-only channels wired to a real topic (see src/test/resources/application.properties). */
+/**
+ * Test-only channels wired to a topic no real channel uses (configured in this module's
+ * META-INF/microprofile-config.properties), for {@link KafkaContractTest}.
+ */
 @ApplicationScoped
 public class KafkaRoundTrip {
 
