@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -494,36 +495,53 @@ public final class Benchmarks {
         }
     }
 
-    /** (j) each service's memory after the run, then each started once more alone: start → ready and RSS. */
+    /**
+     * (j) each service's memory after the run, then each started once more alone: start → ready and RSS, without and
+     * (on JDK 25+, once the suite's run trained it) with the JDK's AOT cache, as run-suite starts it.
+     */
     private void startAndMemory() throws Exception {
         for (String service : Suite.SERVICES) {
             ProcessHandle running = Processes.service(service)
                     .orElseThrow(() -> new IOException(service + " is not running"));
             results.add("(j) RSS after the run", service, Processes.rssMiB(running.pid()), "MiB");
             Map<String, String> environment = Processes.environment(running.pid());
-            int port = dev.telemetry.infra.Ports.free();
-            int managementPort = dev.telemetry.infra.Ports.free();
-            environment.put("HTTP_PORT", Integer.toString(port));
-            environment.put("MANAGEMENT_PORT", Integer.toString(managementPort));
             Path jar = repo.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
-            // The JVM options of the suite's launcher, so the figures are those of run-suite.
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar.toString())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            builder.environment().clear();
-            builder.environment().putAll(environment);
-            long start = System.nanoTime();
-            Process process = builder.start();
-            try {
-                awaitReady(URI.create("http://127.0.0.1:" + managementPort), process, Duration.ofMinutes(3));
-                double took = seconds(start);
-                results.add("(j) start alone → ready", service + ", JDK " + Runtime.version().feature(), took, "s");
-                results.add("(j) RSS when ready", service, Processes.rssMiB(process.pid()), "MiB");
-            } finally {
-                process.destroy();
-                if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor();
-                }
+            startAlone(service, jar, environment, List.of(), "no AOT cache");
+            List<String> aot = Suite.aotCacheOptions(jar);
+            if (aot.stream().anyMatch(option -> option.startsWith("-XX:AOTCache="))) {
+                startAlone(service, jar, environment, aot, "AOT cache");
+            }
+        }
+    }
+
+    private void startAlone(String service, Path jar, Map<String, String> environment, List<String> aot,
+            String variant) throws Exception {
+        int port = dev.telemetry.infra.Ports.free();
+        int managementPort = dev.telemetry.infra.Ports.free();
+        Map<String, String> alone = new HashMap<>(environment);
+        alone.put("HTTP_PORT", Integer.toString(port));
+        alone.put("MANAGEMENT_PORT", Integer.toString(managementPort));
+        // The JVM options of the suite's launcher, so the figures are those of run-suite.
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC"));
+        command.addAll(aot);
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().clear();
+        builder.environment().putAll(alone);
+        long start = System.nanoTime();
+        Process process = builder.start();
+        try {
+            awaitReady(URI.create("http://127.0.0.1:" + managementPort), process, Duration.ofMinutes(3));
+            double took = seconds(start);
+            String what = service + ", JDK " + Runtime.version().feature() + ", " + variant;
+            results.add("(j) start alone → ready", what, took, "s");
+            results.add("(j) RSS when ready", what, Processes.rssMiB(process.pid()), "MiB");
+        } finally {
+            process.destroy();
+            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
             }
         }
     }

@@ -266,6 +266,11 @@ public final class Suite implements AutoCloseable {
         return service.replace("-service", "");
     }
 
+    /** The JVM options for the JDK's AOT cache beside a service's jar, as the suite starts it (none before JDK 25). */
+    public static List<String> aotCacheOptions(Path quarkusRunJar) throws IOException {
+        return ServiceProcess.aotCache(quarkusRunJar);
+    }
+
     static Path quarkusRunJar(Path repo, String service) {
         return repo.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
     }
