@@ -3,37 +3,15 @@ package dev.telemetry.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The command hands the sending to a detached process and does not wait for the network. */
-class BackgroundSenderTest {
-
-    @TempDir
-    Path root;
-
-    private StandInServices services;
-    private Fixture fixture;
-
-    @BeforeEach
-    void start() throws IOException {
-        services = new StandInServices();
-        fixture = new Fixture(root);
-    }
-
-    @AfterEach
-    void stop() {
-        services.close();
-    }
+class BackgroundSenderTest extends AgainstStandInServices {
 
     /**
      * The services accept the connection and hold every answer until the command has returned: a client that sent

@@ -18,10 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.telemetry.client.TelemetryClient.PushOutcome;
 import dev.telemetry.client.TelemetryClient.State;
@@ -30,26 +27,9 @@ import dev.telemetry.client.TelemetryClient.State;
  * Where CLIs run: read-only or full disks, corrupted files, clocks that jump, no network, a proxy. The CLI's command
  * always completes (no method throws), and the client works again once things are fine.
  */
-class HostileEnvironmentTest {
+class HostileEnvironmentTest extends AgainstStandInServices {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-    @TempDir
-    Path root;
-
-    private StandInServices services;
-    private Fixture fixture;
-
-    @BeforeEach
-    void start() throws IOException {
-        services = new StandInServices();
-        fixture = new Fixture(root);
-    }
-
-    @AfterEach
-    void stop() {
-        services.close();
-    }
 
     private TelemetryClient client() {
         return fixture.client(services.uri(), true);

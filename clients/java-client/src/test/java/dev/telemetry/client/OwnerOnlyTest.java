@@ -18,30 +18,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The consent state, the spool (with the anonymous ID), the backoff: readable by their owner only. */
-class OwnerOnlyTest {
-
-    @TempDir
-    Path root;
-
-    private StandInServices services;
-    private Fixture fixture;
-
-    @BeforeEach
-    void start() throws IOException {
-        services = new StandInServices();
-        fixture = new Fixture(root);
-    }
-
-    @AfterEach
-    void stop() {
-        services.close();
-    }
+class OwnerOnlyTest extends AgainstStandInServices {
 
     @Test
     void everyFileTheClientWritesIsCreatedOwnerOnly() throws IOException {

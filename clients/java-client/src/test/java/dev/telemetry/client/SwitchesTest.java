@@ -12,10 +12,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,24 +24,7 @@ import dev.telemetry.client.TelemetryClient.State;
  * Every switch that turns telemetry off, in the documented order, each explained by {@code telemetry status}; and
  * when off, the client writes nothing, starts nothing and connects to nothing, whatever the CLI calls.
  */
-class SwitchesTest {
-
-    @TempDir
-    Path root;
-
-    private StandInServices services;
-    private Fixture fixture;
-
-    @BeforeEach
-    void start() throws IOException {
-        services = new StandInServices();
-        fixture = new Fixture(root);
-    }
-
-    @AfterEach
-    void stop() {
-        services.close();
-    }
+class SwitchesTest extends AgainstStandInServices {
 
     static Stream<Arguments> switchesThatTurnItOff() {
         return Stream.of(

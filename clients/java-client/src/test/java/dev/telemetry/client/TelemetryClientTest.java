@@ -18,10 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,26 +26,9 @@ import dev.telemetry.client.TelemetryClient.PushOutcome;
 import dev.telemetry.client.TelemetryClient.State;
 
 /** The client against stand-in services (an in-process HTTP server): a true unit test. */
-class TelemetryClientTest {
+class TelemetryClientTest extends AgainstStandInServices {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-    @TempDir
-    Path root;
-
-    private StandInServices services;
-    private Fixture fixture;
-
-    @BeforeEach
-    void start() throws IOException {
-        services = new StandInServices();
-        fixture = new Fixture(root);
-    }
-
-    @AfterEach
-    void stop() {
-        services.close();
-    }
 
     private TelemetryClient client() {
         return fixture.client(services.uri(), true);
