@@ -16,6 +16,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response.Status;
@@ -33,6 +34,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 import dev.telemetry.apikeys.ApiKeyGroups;
 import dev.telemetry.collector.ratelimit.PushRateLimiter;
@@ -85,10 +87,11 @@ public class EventsResource {
     @APIResponse(responseCode = "400", description = "Not JSON, not gzip, or no events array")
     @APIResponse(responseCode = "413", description = "More than 500 events or more than 512 KiB")
     @APIResponse(responseCode = "415", description = "Not application/json or an unsupported Content-Encoding")
-    @APIResponse(responseCode = "429", description = "Rate limit of this API key; see Retry-After")
+    @APIResponse(responseCode = "429", description = "Rate limit of this API key from this client address; see Retry-After")
     @APIResponse(responseCode = "503", description = "Event log unavailable, nothing accepted; see Retry-After")
-    public Uni<PushResult> push(byte[] body, @HeaderParam(HttpHeaders.CONTENT_ENCODING) String encoding) {
-        rateLimiter.acquire(apiKey.getTokenID());
+    public Uni<PushResult> push(byte[] body, @HeaderParam(HttpHeaders.CONTENT_ENCODING) String encoding,
+            @Context HttpServerRequest client) {
+        rateLimiter.acquire(apiKey.getTokenID(), client);
         List<JsonNode> events = events(body, encoding);
         return ingest.push(events, true)
                 .onFailure(IngestService.LogUnavailableException.class)
@@ -102,8 +105,9 @@ public class EventsResource {
     @Operation(summary = "Check a batch without storing anything", description = "The same checks and answers as a push; 'accepted' means it would be accepted.")
     @RequestBody(content = @Content(schema = @Schema(implementation = PushBody.class)))
     @APIResponse(responseCode = "200", description = "Per-event results", content = @Content(schema = @Schema(implementation = PushResult.class)))
-    public Uni<PushResult> validate(byte[] body, @HeaderParam(HttpHeaders.CONTENT_ENCODING) String encoding) {
-        rateLimiter.acquire(apiKey.getTokenID());
+    public Uni<PushResult> validate(byte[] body, @HeaderParam(HttpHeaders.CONTENT_ENCODING) String encoding,
+            @Context HttpServerRequest client) {
+        rateLimiter.acquire(apiKey.getTokenID(), client);
         return ingest.push(events(body, encoding), false);
     }
 

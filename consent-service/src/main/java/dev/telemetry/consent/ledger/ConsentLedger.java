@@ -84,8 +84,18 @@ public class ConsentLedger {
 
     /** Completes only once the recorded events are durable (the append's commit). */
     public Uni<Outcome> handle(String anonymousId, Function<Instant, ConsentCommand> command) {
+        return handle(anonymousId, () -> {
+        }, command);
+    }
+
+    /**
+     * As {@link #handle(String, Function)}; {@code beforeRegistering} runs when the command would record a machine
+     * never seen before, and may refuse it by throwing: nothing is written then.
+     */
+    public Uni<Outcome> handle(String anonymousId, Runnable beforeRegistering,
+            Function<Instant, ConsentCommand> command) {
         String stream = pseudonyms.of(anonymousId);
-        return Uni.createFrom().deferred(() -> attempt(stream, command))
+        return Uni.createFrom().deferred(() -> attempt(stream, beforeRegistering, command))
                 .onFailure(ConcurrentAppend.class).retry()
                 .withBackOff(Duration.ofMillis(2), Duration.ofMillis(50)).withJitter(0.5)
                 .atMost(MAX_ATTEMPTS)
@@ -110,11 +120,15 @@ public class ConsentLedger {
                 .map(rows -> rows.size() == 0 ? ConsentState.INITIAL : state(rows.iterator().next()));
     }
 
-    private Uni<Outcome> attempt(String stream, Function<Instant, ConsentCommand> command) {
+    private Uni<Outcome> attempt(String stream, Runnable beforeRegistering,
+            Function<Instant, ConsentCommand> command) {
         return stateOf(stream).chain(state -> {
             List<ConsentEvent> events = ConsentDecider.decide(command.apply(now()), state);
             if (events.isEmpty()) {
                 return Uni.createFrom().item(new Outcome(state, events));
+            }
+            if (state.version() == 0) {
+                beforeRegistering.run();
             }
             ConsentState next = ConsentDecider.fold(state, events);
             return pool.preparedQuery(APPEND).execute(append(stream, state.version(), events, next))

@@ -16,6 +16,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
@@ -28,12 +29,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 import dev.telemetry.apikeys.ApiKeyGroups;
 import dev.telemetry.consent.erasure.ErasureReceipt;
 import dev.telemetry.consent.erasure.ErasureView;
 import dev.telemetry.consent.ledger.ConsentCommand.RecordChoice;
 import dev.telemetry.consent.ledger.ConsentCommand.RequestErasure;
+import dev.telemetry.consent.limits.ClientLimits;
 import dev.telemetry.contract.Pseudonyms;
 import dev.telemetry.edge.Problem;
 import dev.telemetry.edge.ProblemException;
@@ -45,9 +48,11 @@ import dev.telemetry.edge.ProblemException;
 public class ConsentResource {
 
     private final ConsentLedger ledger;
+    private final ClientLimits limits;
 
-    ConsentResource(ConsentLedger ledger) {
+    ConsentResource(ConsentLedger ledger, ClientLimits limits) {
         this.ledger = ledger;
+        this.limits = limits;
     }
 
     @RegisterForReflection
@@ -65,10 +70,11 @@ public class ConsentResource {
     @Operation(summary = "Record an opt-in or opt-out", description = "Idempotent: repeating the current state "
             + "records nothing and returns the same version and since.")
     public Uni<ConsentStatus> record(@PathParam("anonymousId") String anonymousId,
-            @Valid @NotNull ConsentRequest request) {
+            @Valid @NotNull ConsentRequest request, @Context HttpServerRequest client) {
         requireAnonymousId(anonymousId);
+        limits.change(client);
         ConsentCommand.Source source = ConsentCommand.Source.valueOf(request.source().toUpperCase(Locale.ROOT));
-        return ledger.handle(anonymousId,
+        return ledger.handle(anonymousId, limits.registration(client),
                 now -> new RecordChoice(request.optIn(), request.os(), request.build(), source, now))
                 .map(outcome -> view(anonymousId, outcome.state()));
     }
@@ -102,8 +108,9 @@ public class ConsentResource {
     @Path("/data")
     @Operation(summary = "Request erasure of the machine's data; also opts it out", description = "202 with a receipt to follow at /v1/erasures/{receipt}. Repeating it before a new opt-in "
             + "returns the same receipt.")
-    public Uni<Response> erase(@PathParam("anonymousId") String anonymousId) {
+    public Uni<Response> erase(@PathParam("anonymousId") String anonymousId, @Context HttpServerRequest client) {
         requireAnonymousId(anonymousId);
+        limits.change(client);
         return ledger.handle(anonymousId, now -> new RequestErasure(UUID.randomUUID(), now))
                 .chain(outcome -> Panache.withSession(
                         () -> ErasureReceipt.<ErasureReceipt>findById(outcome.state().pendingErasure())))

@@ -58,6 +58,7 @@ public final class Suite implements AutoCloseable {
     private final Duration readyTimeout;
     private final PrintStream out;
     private final List<ServiceProcess> services;
+    private final Map<String, String> settings = new LinkedHashMap<>();
     private LocalPostgres postgres;
     private LocalKafka kafka;
     private volatile boolean closed;
@@ -84,6 +85,12 @@ public final class Suite implements AutoCloseable {
             }
         }
         return new Suite(repo, home, ports, readyTimeout, out);
+    }
+
+    /** Sets an environment variable of every service from its next start on (a load test lifting a limit). */
+    public Suite with(String variable, String value) {
+        settings.put(variable, value);
+        return this;
     }
 
     /**
@@ -251,6 +258,7 @@ public final class Suite implements AutoCloseable {
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("API_KEYS_PUBLIC_KEY_LOCATION", keys.publicKey().toAbsolutePath().toString());
         env.put("TELEMETRY_CLOCK_OFFSET", clockOffset.toString());
+        env.putAll(settings);
         if (!service.name.equals("report-service")) {
             // Only the services that receive raw anonymous ids hold the key that pseudonymises them.
             env.put("PSEUDONYM_KEY", keys.pseudonymKey());
