@@ -217,19 +217,20 @@ public final class Benchmarks {
 
     /**
      * Fresh events: new machines opt in and, {@code freshCapture} later, push the events they captured right after
-     * the opt-in, at the larger consent concurrency. The share answered {@code retry} is what the consent watermark
-     * costs; {@code rejected} must never be given for consent that was not seen yet. Its own fleet: these machines'
+     * the opt-in, at the smaller consent concurrency (a steady stream of new machines, not a burst that saturates
+     * consent-service). The share answered {@code retry} is the share whose opt-in had not reached the collector by
+     * then; {@code rejected} must never be given for consent that was not seen yet. Its own fleet: these machines'
      * consent may still be on its way when the other stages push.
      */
     private void freshEvents() throws Exception {
-        int clients = settings.consentClients().stream().max(Integer::compare).orElse(16);
+        int clients = settings.consentClients().stream().min(Integer::compare).orElse(16);
         int size = 100;
         Fleet newcomers = new Fleet(suite.consent(), suite.ingestKey());
         AtomicLong events = new AtomicLong();
         AtomicLong retried = new AtomicLong();
         AtomicLong rejected = new AtomicLong();
         AtomicLong failures = new AtomicLong();
-        long end = System.nanoTime() + settings.latencyRun().toNanos();
+        long end = System.nanoTime() + settings.latencyRun().multipliedBy(2).toNanos();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
