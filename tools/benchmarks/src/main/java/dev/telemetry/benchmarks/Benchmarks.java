@@ -47,6 +47,10 @@ public final class Benchmarks {
               --counting-events N        events ingested at least, for the counting stage (default 1000000)
               --kafka-records N          records ProducerPerformance sends (default 2000000)
               --drain-timeout-seconds N  how long to wait for report-service to count the backlog (default 600)
+              --rebuild-events N[,N...]  events in the usage log for each rebuild (default 1000000,10000000);
+                                         0: one rebuild over what the run ingested
+              --rebuild-timeout-minutes N  how long to wait for counting the added events, and for each rebuild
+                                         (default 30)
             """;
 
     private static final int MINIMUM_FLEET = 20;
@@ -59,6 +63,7 @@ public final class Benchmarks {
     private final AtomicLong notAccepted = new AtomicLong();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    private Path home;
     private Suite suite;
     private Suite.Ports ports;
     private Fleet fleet;
@@ -91,6 +96,10 @@ public final class Benchmarks {
                 case "--kafka-records" -> settings = settings.withKafkaRecords(Long.parseLong(args[++i]));
                 case "--drain-timeout-seconds" -> settings = settings
                         .withDrainTimeout(Duration.ofSeconds(Long.parseLong(args[++i])));
+                case "--rebuild-timeout-minutes" -> settings = settings
+                        .withRebuildTimeout(Duration.ofMinutes(Long.parseLong(args[++i])));
+                case "--rebuild-events" -> settings = settings.withRebuildEvents(Stream.of(args[++i].split(","))
+                        .map(Long::parseLong).filter(n -> n > 0).sorted().toList());
                 default -> {
                     System.out.print(USAGE);
                     System.exit(args[i].equals("--help") ? 0 : 2);
@@ -108,7 +117,7 @@ public final class Benchmarks {
 
     /** Runs every stage (a failing stage is noted in the table and the others still run), then stops the suite. */
     Results run(Path output) throws Exception {
-        Path home = output.toAbsolutePath().getParent().resolve("benchmark-suite");
+        home = output.toAbsolutePath().getParent().resolve("benchmark-suite");
         deleteRecursively(home);
         results.about("started", Instant.now().toString());
         results.about("java", System.getProperty("java.version"));
@@ -133,10 +142,12 @@ public final class Benchmarks {
 
             stage("(b)+(f)", this::consentAndPostgres);
             stage("fleet", this::awaitFleet);
+            stage("(d) fresh", this::freshEvents);
             stage("(a)", this::kafkaCeiling);
+            stage("(c)", this::flumePeer);
             stage("(d)+(e)", this::ingestAndCounting);
             stage("(g)", this::captureToCounted);
-            stage("(i)", this::rebuild);
+            stage("(i)", this::rebuilds);
             stage("(h)", this::publishedReports);
             stage("(j)", this::startAndMemory);
         } finally {
@@ -204,6 +215,112 @@ public final class Benchmarks {
         }
         if (fleet.machines().isEmpty()) {
             throw new IOException("no machine's consent reached the collector");
+        }
+    }
+
+    /**
+     * Fresh events: new machines opt in and, {@code freshCapture} later, push the events they captured right after
+     * the opt-in, at the smaller consent concurrency (a steady stream of new machines, not a burst that saturates
+     * consent-service). The share answered {@code retry} is the share whose opt-in had not reached the collector by
+     * then; {@code rejected} must never be given for consent that was not seen yet. Its own fleet: these machines'
+     * consent may still be on its way when the other stages push.
+     */
+    private void freshEvents() throws Exception {
+        int clients = settings.consentClients().stream().min(Integer::compare).orElse(16);
+        int size = 100;
+        Fleet newcomers = new Fleet(suite.consent(), suite.ingestKey());
+        AtomicLong events = new AtomicLong();
+        AtomicLong retried = new AtomicLong();
+        AtomicLong rejected = new AtomicLong();
+        AtomicLong failures = new AtomicLong();
+        long end = System.nanoTime() + settings.latencyRun().multipliedBy(2).toNanos();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            Thread thread = new Thread(() -> {
+                try {
+                    while (System.nanoTime() < end) {
+                        HttpResponse<String> optIn = client.send(newcomers.optInNewMachine(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (optIn.statusCode() != 200 || newcomers.recordOptIn(optIn) < 0) {
+                            failures.incrementAndGet();
+                            continue;
+                        }
+                        String machine = Fleet.anonymousIdOf(optIn);
+                        Instant captured = Instant.now();
+                        Thread.sleep(settings.freshCapture().toMillis());
+                        HttpResponse<String> answer = client.send(pushes.push(ingestKeys.get(0), machine, size,
+                                captured), HttpResponse.BodyHandlers.ofString());
+                        if (answer.statusCode() != 200) {
+                            failures.incrementAndGet();
+                            continue;
+                        }
+                        events.addAndGet(size);
+                        retried.addAndGet(Math.max(0, Fleet.countOf(answer, "retry")));
+                        rejected.addAndGet(Math.max(0, Fleet.countOf(answer, "rejected")));
+                        accepted.addAndGet(Math.max(0, Fleet.countOf(answer, "accepted")));
+                    }
+                } catch (IOException | InterruptedException e) {
+                    failures.incrementAndGet();
+                }
+            }, "fresh-" + c);
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        if (events.get() == 0) {
+            throw new IOException("no fresh push was answered (" + failures.get() + " failures)");
+        }
+        String how = String.format("%,d events of %,d new machines, pushed %d s after opt-in, %d clients",
+                events.get(), events.get() / size, settings.freshCapture().toSeconds(), clients);
+        results.add("(d) fresh events answered retry", how, 100.0 * retried.get() / events.get(), "%");
+        results.add("(d) fresh events answered rejected", "the same pushes (must be 0)", 100.0 * rejected.get()
+                / events.get(), "%");
+        if (failures.get() > 0) {
+            results.note("(d) fresh events answered retry", "opt-ins or pushes that failed", failures.get()
+                    + " failed");
+        }
+    }
+
+    /**
+     * (c) the generic peer: Flume's HTTP source → Kafka sink (acks=all), same 100-event pushes of the same fleet at
+     * the collector's concurrencies, one agent per channel kind. Its rate is events in Kafka per second.
+     */
+    private void flumePeer() throws Exception {
+        int partitions = new KafkaCeiling(bootstrapServers()).partitions(KafkaCeiling.USAGE_TOPIC);
+        int size = 100;
+        for (String channel : settings.flumeChannels()) {
+            try (FlumePeer flume = FlumePeer.start(repo, home, channel, bootstrapServers(), partitions,
+                    Duration.ofMinutes(2))) {
+                for (int clients : settings.ingestClients()) {
+                    List<String> machines = fleet.machines();
+                    AtomicLong nextMachine = new AtomicLong();
+                    long before = Math.max(0, flume.inKafka());
+                    long start = System.nanoTime();
+                    Load.Outcome outcome = Load.run(clients, settings.stage(), 0, client -> flume.push(pushes
+                            .body(List.of(machines.get((int) (nextMachine.getAndIncrement() % machines.size()))),
+                                    size)),
+                            response -> size);
+                    long expected = before + outcome.items();
+                    long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+                    long inKafka = flume.inKafka();
+                    while (inKafka < expected && System.nanoTime() < deadline) {
+                        Thread.sleep(100);
+                        inKafka = flume.inKafka();
+                    }
+                    String figure = size + "-event pushes, plain, " + clients + " clients, " + channel + " channel";
+                    results.add("(c) Flume peer", figure, outcome, (inKafka - before) / seconds(start), "events/s",
+                            kafkaCeiling, "Kafka ceiling (a)");
+                    if (inKafka < expected) {
+                        results.note("(c) Flume peer", figure, (expected - inKafka)
+                                + " answered events not in Kafka after " + settings.drainTimeout().toSeconds()
+                                + " s");
+                    }
+                }
+            }
         }
     }
 
@@ -406,7 +523,52 @@ public final class Benchmarks {
         }
     }
 
-    /** (i) a rebuild of every unpublished quarter from the whole log; peak heap from report-service's metrics. */
+    /**
+     * (i) rebuilds of every unpublished quarter from the whole log, at each size of {@code rebuildEvents}: the log is
+     * first topped up with copies of the collector's records and counted (the rebuild starts from a counted log).
+     */
+    private void rebuilds() throws Exception {
+        if (settings.rebuildEvents().isEmpty()) {
+            rebuild();
+            return;
+        }
+        for (long size : settings.rebuildEvents()) {
+            long missing = size - accepted.get();
+            if (missing > 0) {
+                long start = System.nanoTime();
+                new UsageLogFiller(bootstrapServers()).write(missing);
+                accepted.addAndGet(missing);
+                results.add("(i) log topped up", String.format("%,d copies of collector records, acks=all",
+                        missing), missing / seconds(start), "records/s");
+                long counting = System.nanoTime();
+                long counted = awaitCounted(settings.rebuildTimeout());
+                if (counted < accepted.get()) {
+                    results.note("(i) rebuild", String.format("%,d events", size), "the topped-up log was not "
+                            + "counted within " + settings.rebuildTimeout().toMinutes() + " min: "
+                            + (accepted.get() - counted) + " left");
+                    return;
+                }
+                results.add("(i) counting the added events", String.format("%,d events, backlog drained", missing),
+                        missing / seconds(counting), "events/s");
+            }
+            rebuild();
+        }
+    }
+
+    /** Waits until report-service counted everything accepted so far (or the timeout); returns what it counted. */
+    private long awaitCounted(Duration timeout) throws InterruptedException {
+        try (Counting counting = new Counting(suite.report(), suite.adminKey(), quarter, bootstrapServers())) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long counted = counting.counted();
+            while (counted < accepted.get() && System.nanoTime() < deadline) {
+                Thread.sleep(1000);
+                counted = Math.max(counted, counting.counted());
+            }
+            return counted;
+        }
+    }
+
+    /** One rebuild of every unpublished quarter from the whole log; peak heap from report-service's metrics. */
     private void rebuild() throws Exception {
         HttpRequest rebuild = HttpRequest.newBuilder(suite.report().resolve("/v1/admin/aggregates/rebuild"))
                 .timeout(settings.rebuildTimeout()).header("Authorization", "Bearer " + suite.adminKey())
@@ -441,7 +603,7 @@ public final class Benchmarks {
                     + Math.round(took) + " s: " + Load.abbreviate(answer.body()));
             return;
         }
-        results.add("(i) rebuild", accepted.get() + " events in the log", took, "s");
+        results.add("(i) rebuild", String.format("%,d events in the log", accepted.get()), took, "s");
         results.add("(i) rebuild", "peak heap of report-service", peakHeap.get() / 1048576.0, "MiB");
         results.about("rebuild answer", answer.body());
     }

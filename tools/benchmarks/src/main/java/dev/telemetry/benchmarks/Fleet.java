@@ -106,6 +106,17 @@ final class Fleet {
         return 0;
     }
 
+    /** The machine of a 200 answer to {@link #optInNewMachine}. */
+    static String anonymousIdOf(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body()).path("anonymousId").asText();
+    }
+
+    /** How many events of a push answer have {@code status} (its per-status count), or -1 if unreadable. */
+    static long countOf(HttpResponse<String> response, String status) {
+        Matcher count = Pattern.compile("\"" + status + "\":(\\d+)").matcher(response.body());
+        return count.find() ? Long.parseLong(count.group(1)) : -1;
+    }
+
     /** Accepted events in a push answer (-1 if unreadable); events not accepted are counted apart. */
     static long acceptedOf(HttpResponse<String> response, int pushed, AtomicLong notAccepted) {
         Matcher accepted = ACCEPTED.matcher(response.body());

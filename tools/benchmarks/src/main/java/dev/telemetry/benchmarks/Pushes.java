@@ -52,10 +52,19 @@ final class Pushes {
         return request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
 
-    /** {@code size} events, cycling over the given machines. */
+    /** Events captured at {@code capturedAt}, pushed now. */
+    HttpRequest push(String apiKey, String anonymousId, int size, Instant capturedAt) {
+        return request(events, apiKey, body(List.of(anonymousId), size, capturedAt), false);
+    }
+
+    /** {@code size} events captured now, cycling over the given machines. */
     byte[] body(List<String> anonymousIds, int size) {
+        return body(anonymousIds, size, clock.instant());
+    }
+
+    private static byte[] body(List<String> anonymousIds, int size, Instant capturedAt) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        String timestamp = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+        String timestamp = capturedAt.truncatedTo(ChronoUnit.SECONDS).toString();
         StringBuilder json = new StringBuilder(size * 260).append("{\"events\":[");
         for (int i = 0; i < size; i++) {
             String machine = anonymousIds.get(i % anonymousIds.size());

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 class BenchmarksSmokeIT {
 
-    private static final List<String> STAGES = List.of("(a)", "(b)", "(d)", "(e)", "(f)", "(g)", "(h)", "(i)",
+    private static final List<String> STAGES = List.of("(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)", "(h)", "(i)",
             "(j)");
 
     @Test
@@ -50,6 +50,9 @@ class BenchmarksSmokeIT {
         assertThat(rows).filteredOn(row -> row.stage().startsWith("(d)") && row.unit().equals("events/s"))
                 .as("collector ingest beside the Kafka ceiling measured in the same run")
                 .isNotEmpty().allMatch(row -> row.ratio() != null && row.ratio() > 0);
+
+        assertThat(rows).filteredOn(row -> row.figure().startsWith("fresh") || row.stage().contains("fresh"))
+                .as("the share of fresh events answered retry, and rejected").hasSize(2);
 
         JsonNode json = new ObjectMapper().readTree(Files.readString(output));
         assertThat(json.path("table").size()).isEqualTo(rows.size());
