@@ -17,6 +17,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -36,6 +37,7 @@ import dev.telemetry.report.reporting.Suppression.Count;
  * the contributions, earlier published reports for the trend), applying small-cell suppression.
  */
 @ApplicationScoped
+@Startup // the catalog is checked at start-up: a refused catalog stops the service
 public class ReportBuilder {
 
     static final String OTHER = "other";
