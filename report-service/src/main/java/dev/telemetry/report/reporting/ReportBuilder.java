@@ -1,12 +1,10 @@
 package dev.telemetry.report.reporting;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +26,6 @@ import dev.telemetry.contract.catalog.EventCatalog;
 import dev.telemetry.report.projection.Aggregates;
 import dev.telemetry.report.quarter.Quarter;
 import dev.telemetry.report.reporting.Report.Cell;
-import dev.telemetry.report.reporting.Report.Figure;
 import dev.telemetry.report.reporting.Report.Rate;
 import dev.telemetry.report.reporting.Suppression.Count;
 
@@ -40,7 +37,7 @@ import dev.telemetry.report.reporting.Suppression.Count;
 @Startup // the catalog is checked at start-up: a refused catalog stops the service
 public class ReportBuilder {
 
-    static final String OTHER = "other";
+    static final String OTHER = ReportTables.OTHER;
     static final String START_BEGIN = "start_begin";
     static final String START_END = "start_end";
     /** Two years of quarters in the change-over-time section. */
@@ -81,27 +78,14 @@ public class ReportBuilder {
                                 row.getString("key"),
                                 new Count(row.getString("key"), row.getLong("events"), row.getLong("machines")));
                     }
-                    List<String> top = listedBuilds(tables.getOrDefault(Aggregates.BUILD, Map.of()));
+                    List<String> top = ReportTables.listedBuilds(
+                            tables.getOrDefault(Aggregates.BUILD, Map.of()).values(), k, topBuilds);
                     return otherBuilds(client, quarter, top)
                             .chain(other -> successfulStarts(client, quarter)
                                     .chain(succeeded -> earlierQuarters(client, quarter)
                                             .map(earlier -> assemble(quarter, tables, top, other, succeeded,
                                                     earlier))));
                 });
-    }
-
-    /**
-     * The builds listed by name: the largest by machines, each used by at least k machines. Every other build is
-     * folded into "other" before anything is suppressed, so a rare build is never a small cell of its own and can
-     * never force a large build to be hidden; only a small "other" is suppressed (with a complementary cell).
-     */
-    private List<String> listedBuilds(Map<String, Count> builds) {
-        return builds.values().stream()
-                .filter(count -> count.machines() >= k)
-                .sorted(Comparator.comparingLong(Count::machines).reversed()
-                        .thenComparing(Comparator.comparingLong(Count::events).reversed())
-                        .thenComparing(Count::key))
-                .limit(topBuilds).map(Count::key).toList();
     }
 
     /** "Other" builds: events add up, distinct machines do not, so they are counted from the contributions. */
@@ -152,55 +136,21 @@ public class ReportBuilder {
 
     private Report assemble(Quarter quarter, Map<String, Map<String, Count>> tables, List<String> top, Count other,
             long succeededStarts, List<JsonNode> earlier) {
-        Count total = tables.getOrDefault(Aggregates.TOTAL, Map.of()).getOrDefault("events", new Count("events", 0, 0));
-        Map<String, Count> consent = tables.getOrDefault(Aggregates.CONSENT, Map.of());
-
-        Map<String, Count> kinds = new TreeMap<>();
-        catalog.kinds().keySet().forEach(kind -> kinds.put(kind, new Count(kind, 0, 0)));
-        kinds.putAll(tables.getOrDefault(Aggregates.KIND, Map.of()));
-        List<Cell> byKind = table(new ArrayList<>(kinds.values()));
-
-        List<Count> builds = new ArrayList<>();
-        top.forEach(key -> builds.add(tables.get(Aggregates.BUILD).get(key)));
-        if (other.machines() > 0) {
-            builds.add(other);
-        }
-
-        Figure active = figure(total.machines(), total.machines());
-        Figure events = figure(total.events(), total.machines());
+        ReportTables published = ReportTables.of(k, catalog.kinds().keySet(), tables, top, other);
         return new Report(quarter.toString(), Report.PREVIEW, new Report.Period(quarter.start(), quarter.end()), null,
-                new Report.Machines(active, figure(consent.get(Aggregates.OPTED_IN)),
-                        figure(consent.get(Aggregates.OPTED_OUT))),
-                events,
-                startSuccessRate(byKind, succeededStarts),
-                byKind,
-                table(new ArrayList<>(tables.getOrDefault(Aggregates.OS, Map.of()).values())),
-                table(builds),
-                table(new ArrayList<>(tables.getOrDefault(Aggregates.ERROR_CODE, Map.of()).values())),
-                Trend.of(quarter.toString(), active, events, byKind, earlier),
+                new Report.Machines(published.active(), published.optedIn(), published.optedOut()),
+                published.events(),
+                startSuccessRate(published.byKind(), succeededStarts),
+                published.byKind(),
+                published.byOs(),
+                published.builds(),
+                published.errorsByCode(),
+                Trend.of(quarter.toString(), published.active(), published.events(), published.byKind(), earlier),
                 methodology());
     }
 
-    private List<Cell> table(List<Count> counts) {
-        Set<String> hidden = Suppression.suppressed(counts, k);
-        return counts.stream()
-                .map(count -> hidden.contains(count.key())
-                        ? new Cell(count.key(), null, null, true)
-                        : new Cell(count.key(), count.events(), count.machines(), false))
-                .toList();
-    }
-
-    private Figure figure(Count count) {
-        return count == null ? new Figure(0L, false) : figure(count.machines(), count.machines());
-    }
-
-    /** A figure counted from {@code machines} machines. */
-    private Figure figure(long value, long machines) {
-        return machines > 0 && machines < k ? new Figure(null, true) : new Figure(value, false);
-    }
-
     /** Successful starts / start attempts (see {@link #successfulStarts}): never above 1. */
-    private static Rate startSuccessRate(List<Cell> byKind, long succeeded) {
+    static Rate startSuccessRate(List<Cell> byKind, long succeeded) {
         Cell begin = byKind.stream().filter(c -> c.key().equals(START_BEGIN)).findFirst().orElseThrow();
         Cell end = byKind.stream().filter(c -> c.key().equals(START_END)).findFirst().orElseThrow();
         if (begin.suppressed() || end.suppressed()) {
@@ -223,9 +173,11 @@ public class ReportBuilder {
     private Report.Methodology methodology() {
         return new Report.Methodology(k,
                 "Every figure counted from 1 to " + (k - 1) + " distinct machines is suppressed; in each table further "
-                        + "cells, smallest first, are suppressed until at least two are and together they cover at "
-                        + "least " + k
-                        + " machines, so no suppressed value can be recovered from totals or other cells.",
+                        + "cells, smallest first, are suppressed until at least two are, together they cover at "
+                        + "least " + k + " machines, and their events exceed the least they could be (1 per cell, "
+                        + k + " per build listed by name), so no suppressed value can be recovered from totals or "
+                        + "other cells. If the error kind is suppressed, so is every error code. Rows are listed in "
+                        + "a fixed order of their keys (\"other\" last), never by size.",
                 "Only events captured while the machine had opted in are counted (same rule as the collector: "
                         + DurationWords.of(consentWindows.clockSkew()) + " of clock-skew tolerance, "
                         + DurationWords.of(consentWindows.optOutGrace())
