@@ -24,6 +24,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import dev.telemetry.consentview.ConsentWindows;
 import dev.telemetry.contract.catalog.EventCatalog;
 import dev.telemetry.report.projection.Aggregates;
+import dev.telemetry.report.projection.CountingRule;
 import dev.telemetry.report.quarter.Quarter;
 import dev.telemetry.report.reporting.Report.Cell;
 import dev.telemetry.report.reporting.Report.Rate;
@@ -48,10 +49,13 @@ public class ReportBuilder {
     private final int topBuilds;
     private final EventCatalog catalog;
     private final ConsentWindows consentWindows;
+    private final CountingRule counting;
 
     ReportBuilder(@ConfigProperty(name = "report.minimum-cell-machines") int k,
             @ConfigProperty(name = "report.top-builds") int topBuilds,
-            @ConfigProperty(name = "report.catalog") Optional<String> catalogFile, ConsentWindows consentWindows) {
+            @ConfigProperty(name = "report.catalog") Optional<String> catalogFile, ConsentWindows consentWindows,
+            CountingRule counting) {
+        this.counting = counting;
         this.k = k;
         this.topBuilds = topBuilds;
         this.consentWindows = consentWindows;
@@ -69,8 +73,8 @@ public class ReportBuilder {
     }
 
     public Uni<Report> build(SqlClient client, Quarter quarter) {
-        return client.preparedQuery("SELECT dimension, key, events, machines FROM rollup WHERE quarter = $1")
-                .execute(Tuple.of(quarter.toString()))
+        return client.preparedQuery(COUNTED_ROLLUPS)
+                .execute(Tuple.of(quarter.toString(), counting.minimumActiveDays()))
                 .chain(rows -> {
                     Map<String, Map<String, Count>> tables = new HashMap<>();
                     for (Row row : rows) {
@@ -88,12 +92,31 @@ public class ReportBuilder {
                 });
     }
 
+    /**
+     * The quarter's rollups without what machines that do not count ({@link CountingRule}) contributed: their events
+     * and, in each cell, themselves. Opt-ins and opt-outs are counted for every machine.
+     */
+    private static final String COUNTED_ROLLUPS = """
+            WITH counting AS (%1$s), excluded AS (
+                SELECT dimension, key, sum(events) AS events, count(*) AS machines FROM contribution
+                WHERE quarter = $1 AND dimension <> '%2$s' AND pseudonym NOT IN (SELECT pseudonym FROM counting)
+                GROUP BY dimension, key)
+            SELECT * FROM (
+                SELECT r.dimension, r.key, r.events - coalesce(x.events, 0) AS events,
+                       r.machines - coalesce(x.machines, 0) AS machines
+                FROM rollup r LEFT JOIN excluded x USING (dimension, key) WHERE r.quarter = $1) counted
+            WHERE machines > 0""".formatted(CountingRule.countingMachines("contribution"), Aggregates.CONSENT);
+
     /** "Other" builds: events add up, distinct machines do not, so they are counted from the contributions. */
     private Uni<Count> otherBuilds(SqlClient client, Quarter quarter, List<String> top) {
         return client.preparedQuery("""
+                WITH counting AS (%s)
                 SELECT coalesce(sum(events), 0) AS events, count(DISTINCT pseudonym) AS machines FROM contribution
-                WHERE quarter = $1 AND dimension = $2 AND NOT (key = ANY($3))""")
-                .execute(Tuple.of(quarter.toString(), Aggregates.BUILD, top.toArray(String[]::new)))
+                WHERE quarter = $1 AND dimension = $3 AND NOT (key = ANY($4))
+                  AND pseudonym IN (SELECT pseudonym FROM counting)"""
+                .formatted(CountingRule.countingMachines("contribution")))
+                .execute(Tuple.of(quarter.toString(), counting.minimumActiveDays(), Aggregates.BUILD,
+                        top.toArray(String[]::new)))
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     return new Count(OTHER, row.getLong("events"), row.getLong("machines"));
@@ -107,12 +130,16 @@ public class ReportBuilder {
      */
     private Uni<Long> successfulStarts(SqlClient client, Quarter quarter) {
         return client.preparedQuery("""
+                WITH counting AS (%s)
                 SELECT coalesce(sum(least(attempt.events, coalesce(success.events, 0))), 0) AS succeeded
                 FROM contribution attempt LEFT JOIN contribution success
                   ON success.quarter = attempt.quarter AND success.dimension = attempt.dimension
-                 AND success.key = $3 AND success.pseudonym = attempt.pseudonym
-                WHERE attempt.quarter = $1 AND attempt.dimension = $2 AND attempt.key = $4""")
-                .execute(Tuple.of(quarter.toString(), Aggregates.KIND, START_END, START_BEGIN))
+                 AND success.key = $4 AND success.pseudonym = attempt.pseudonym
+                WHERE attempt.quarter = $1 AND attempt.dimension = $3 AND attempt.key = $5
+                  AND attempt.pseudonym IN (SELECT pseudonym FROM counting)"""
+                .formatted(CountingRule.countingMachines("contribution")))
+                .execute(Tuple.of(quarter.toString(), counting.minimumActiveDays(), Aggregates.KIND, START_END,
+                        START_BEGIN))
                 .map(rows -> rows.iterator().next().getLong("succeeded"));
     }
 
@@ -183,6 +210,12 @@ public class ReportBuilder {
                         + DurationWords.of(consentWindows.optOutGrace())
                         + " to send earlier events after an opt-out). "
                         + "Machines that asked for erasure before publication are removed entirely.",
+                "A machine counts in this quarter's usage figures (machines, events, every table, the start "
+                        + "success rate) only if it was active on at least " + counting.minimumActiveDays()
+                        + " distinct UTC days of the quarter and sent at least one event that reached us at "
+                        + "least " + DurationWords.of(counting.minimumConsentAge()) + " after it opted in. This "
+                        + "makes topping up a rare cell with fake machines slow. Opt-ins and opt-outs count every "
+                        + "machine.",
                 "Events are attributed to the UTC quarter of their timestamp. Once a quarter is published its report "
                         + "never changes; events for it that arrive later are not counted anywhere.",
                 "Machines are counted by a keyed pseudonym of their anonymous ID; neither is ever published.",
