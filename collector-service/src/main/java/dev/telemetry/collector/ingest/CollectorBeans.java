@@ -5,14 +5,18 @@ import jakarta.enterprise.inject.Produces;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.quarkus.runtime.Startup;
+
 import dev.telemetry.contract.Pseudonyms;
 import dev.telemetry.contract.catalog.EventCatalog;
 
 /** The event catalog in force and the pseudonym key (shared with consent-service). */
 public class CollectorBeans {
 
+    /** Loaded at start-up, so that a catalog the checks refuse stops the service before it accepts anything. */
     @Produces
     @ApplicationScoped
+    @Startup
     EventCatalog catalog(CollectorConfig config) {
         return EventCatalog.configured(config.catalog());
     }

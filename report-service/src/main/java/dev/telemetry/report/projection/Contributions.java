@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import dev.telemetry.contract.usage.UsageEvent;
 import dev.telemetry.report.quarter.Quarter;
@@ -16,9 +17,16 @@ final class Contributions {
 
     private final Map<Cell, Long> events = new LinkedHashMap<>();
 
-    /** One event: one more in each of its cells (total, kind, os, build and, for an error, its code). */
-    void add(UsageEvent event) {
+    /**
+     * One event: one more in each of its cells (total, kind, os, build and, for an error, its code), and in the
+     * cells the counting rule needs: its day and, if {@code settled}, {@link CountingRule#SETTLED}.
+     */
+    void add(UsageEvent event, boolean settled) {
         String quarter = Quarter.of(event.occurredAt()).toString();
+        add(quarter, CountingRule.DAY, CountingRule.day(event), event.pseudonym());
+        if (settled) {
+            add(quarter, CountingRule.SETTLED, "events", event.pseudonym());
+        }
         add(quarter, Aggregates.TOTAL, "events", event.pseudonym());
         add(quarter, Aggregates.KIND, event.event(), event.pseudonym());
         add(quarter, Aggregates.OS, event.os(), event.pseudonym());
@@ -42,9 +50,10 @@ final class Contributions {
                 e.getKey().dimension(), e.getKey().key(), e.getKey().pseudonym(), e.getValue())).toList();
     }
 
-    static Collection<Aggregates.Contribution> of(List<UsageEvent> events) {
+    /** @param settled which events are {@link CountingRule#settled settled} */
+    static Collection<Aggregates.Contribution> of(List<UsageEvent> events, Predicate<UsageEvent> settled) {
         Contributions contributions = new Contributions();
-        events.forEach(contributions::add);
+        events.forEach(event -> contributions.add(event, settled.test(event)));
         return contributions.all();
     }
 }

@@ -3,6 +3,7 @@ package dev.telemetry.report.projection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,9 +52,12 @@ public class UsageProjection {
     private final ConsentRule rule;
     private final Duration skew;
     private final MeterRegistry metrics;
+    private final CountingRule counting;
 
     UsageProjection(Pool pool, Aggregates aggregates, ConsentView consent, ConsentFreshness freshness, ConsentRule rule,
-            @ConfigProperty(name = "report.consent.clock-skew") Duration skew, MeterRegistry metrics) {
+            @ConfigProperty(name = "report.consent.clock-skew") Duration skew, MeterRegistry metrics,
+            CountingRule counting) {
+        this.counting = counting;
         this.pool = pool;
         this.aggregates = aggregates;
         this.consent = consent;
@@ -112,19 +116,25 @@ public class UsageProjection {
                         .chain(fresh -> {
                             List<UsageEvent> counted = judged.accepted().entrySet().stream()
                                     .filter(e -> fresh.contains(e.getKey())).map(Map.Entry::getValue).toList();
-                            return aggregates.add(tx, tables, Contributions.of(counted))
+                            return aggregates.add(tx, tables, Contributions.of(counted,
+                                    event -> judged.settled().contains(Aggregates.key(event.pseudonym(),
+                                            event.eventId()))))
                                     .replaceWith(new Tally(events.size(), counted.size(), judged.dropped()));
                         }));
     }
 
-    /** Accepted events by {@link Aggregates#key} (a duplicate within the batch once), and drops by reason. */
-    private record Judged(Map<String, UsageEvent> accepted, Map<String, Long> dropped) {
+    /**
+     * Accepted events by {@link Aggregates#key} (a duplicate within the batch once), the keys of those that are
+     * {@link CountingRule#settled settled}, and drops by reason.
+     */
+    private record Judged(Map<String, UsageEvent> accepted, Set<String> settled, Map<String, Long> dropped) {
     }
 
     private Judged judge(List<UsageEvent> events, Set<String> published, Map<String, ConsentTimeline> timelines,
             Instant consumedUpTo) {
         Map<String, UsageEvent> accepted = new LinkedHashMap<>();
         Map<String, Long> dropped = new TreeMap<>();
+        Set<String> settled = new HashSet<>();
         for (UsageEvent event : events) {
             if (published.contains(Quarter.of(event.occurredAt()).toString())) {
                 dropped.merge("quarter_published", 1L, Long::sum);
@@ -133,12 +143,16 @@ public class UsageProjection {
             ConsentRule.Verdict verdict = rule.judge(timelines.getOrDefault(event.pseudonym(), ConsentTimeline.NONE),
                     event.occurredAt(), event.receivedAt(), consumedUpTo);
             if (verdict.outcome() == ConsentRule.Outcome.ACCEPT) {
-                accepted.putIfAbsent(Aggregates.key(event.pseudonym(), event.eventId()), event);
+                String key = Aggregates.key(event.pseudonym(), event.eventId());
+                accepted.putIfAbsent(key, event);
+                if (counting.settled(timelines.getOrDefault(event.pseudonym(), ConsentTimeline.NONE), event)) {
+                    settled.add(key);
+                }
             } else {
                 dropped.merge(verdict.reason(), 1L, Long::sum);
             }
         }
-        return new Judged(accepted, dropped);
+        return new Judged(accepted, settled, dropped);
     }
 
     /**

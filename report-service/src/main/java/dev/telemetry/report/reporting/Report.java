@@ -56,10 +56,15 @@ public record Report(String quarter, String status, Period period, Instant publi
     public record TrendPoint(String quarter, Figure machinesActive, Figure events, List<Cell> topEventKinds) {
     }
 
-    @JsonPropertyOrder({"minimumCellMachines", "suppression", "consent", "lateData", "attribution", "catalog",
-            "startSuccessRate", "topBuilds", "trend"})
-    public record Methodology(int minimumCellMachines, String suppression, String consent, String lateData,
-            String attribution, String catalog, String startSuccessRate, String topBuilds, String trend) {
+    /**
+     * @param counting which machines count in the usage figures (the rule against fake machines), with the values
+     *        in force
+     */
+    @JsonPropertyOrder({"minimumCellMachines", "suppression", "consent", "counting", "lateData", "attribution",
+            "catalog", "startSuccessRate", "topBuilds", "trend"})
+    public record Methodology(int minimumCellMachines, String suppression, String consent, String counting,
+            String lateData, String attribution, String catalog, String startSuccessRate, String topBuilds,
+            String trend) {
     }
 
     public Report published(Instant at) {

@@ -1,12 +1,10 @@
 package dev.telemetry.report.reporting;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -25,9 +24,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import dev.telemetry.consentview.ConsentWindows;
 import dev.telemetry.contract.catalog.EventCatalog;
 import dev.telemetry.report.projection.Aggregates;
+import dev.telemetry.report.projection.CountingRule;
 import dev.telemetry.report.quarter.Quarter;
 import dev.telemetry.report.reporting.Report.Cell;
-import dev.telemetry.report.reporting.Report.Figure;
 import dev.telemetry.report.reporting.Report.Rate;
 import dev.telemetry.report.reporting.Suppression.Count;
 
@@ -36,9 +35,10 @@ import dev.telemetry.report.reporting.Suppression.Count;
  * the contributions, earlier published reports for the trend), applying small-cell suppression.
  */
 @ApplicationScoped
+@Startup // the catalog is checked at start-up: a refused catalog stops the service
 public class ReportBuilder {
 
-    static final String OTHER = "other";
+    static final String OTHER = ReportTables.OTHER;
     static final String START_BEGIN = "start_begin";
     static final String START_END = "start_end";
     /** Two years of quarters in the change-over-time section. */
@@ -49,10 +49,13 @@ public class ReportBuilder {
     private final int topBuilds;
     private final EventCatalog catalog;
     private final ConsentWindows consentWindows;
+    private final CountingRule counting;
 
     ReportBuilder(@ConfigProperty(name = "report.minimum-cell-machines") int k,
             @ConfigProperty(name = "report.top-builds") int topBuilds,
-            @ConfigProperty(name = "report.catalog") Optional<String> catalogFile, ConsentWindows consentWindows) {
+            @ConfigProperty(name = "report.catalog") Optional<String> catalogFile, ConsentWindows consentWindows,
+            CountingRule counting) {
+        this.counting = counting;
         this.k = k;
         this.topBuilds = topBuilds;
         this.consentWindows = consentWindows;
@@ -70,8 +73,8 @@ public class ReportBuilder {
     }
 
     public Uni<Report> build(SqlClient client, Quarter quarter) {
-        return client.preparedQuery("SELECT dimension, key, events, machines FROM rollup WHERE quarter = $1")
-                .execute(Tuple.of(quarter.toString()))
+        return client.preparedQuery(COUNTED_ROLLUPS)
+                .execute(Tuple.of(quarter.toString(), counting.minimumActiveDays()))
                 .chain(rows -> {
                     Map<String, Map<String, Count>> tables = new HashMap<>();
                     for (Row row : rows) {
@@ -79,7 +82,8 @@ public class ReportBuilder {
                                 row.getString("key"),
                                 new Count(row.getString("key"), row.getLong("events"), row.getLong("machines")));
                     }
-                    List<String> top = listedBuilds(tables.getOrDefault(Aggregates.BUILD, Map.of()));
+                    List<String> top = ReportTables.listedBuilds(
+                            tables.getOrDefault(Aggregates.BUILD, Map.of()).values(), k, topBuilds);
                     return otherBuilds(client, quarter, top)
                             .chain(other -> successfulStarts(client, quarter)
                                     .chain(succeeded -> earlierQuarters(client, quarter)
@@ -89,25 +93,30 @@ public class ReportBuilder {
     }
 
     /**
-     * The builds listed by name: the largest by machines, each used by at least k machines. Every other build is
-     * folded into "other" before anything is suppressed, so a rare build is never a small cell of its own and can
-     * never force a large build to be hidden; only a small "other" is suppressed (with a complementary cell).
+     * The quarter's rollups without what machines that do not count ({@link CountingRule}) contributed: their events
+     * and, in each cell, themselves. Opt-ins and opt-outs are counted for every machine.
      */
-    private List<String> listedBuilds(Map<String, Count> builds) {
-        return builds.values().stream()
-                .filter(count -> count.machines() >= k)
-                .sorted(Comparator.comparingLong(Count::machines).reversed()
-                        .thenComparing(Comparator.comparingLong(Count::events).reversed())
-                        .thenComparing(Count::key))
-                .limit(topBuilds).map(Count::key).toList();
-    }
+    private static final String COUNTED_ROLLUPS = """
+            WITH counting AS (%1$s), excluded AS (
+                SELECT dimension, key, sum(events) AS events, count(*) AS machines FROM contribution
+                WHERE quarter = $1 AND dimension <> '%2$s' AND pseudonym NOT IN (SELECT pseudonym FROM counting)
+                GROUP BY dimension, key)
+            SELECT * FROM (
+                SELECT r.dimension, r.key, r.events - coalesce(x.events, 0) AS events,
+                       r.machines - coalesce(x.machines, 0) AS machines
+                FROM rollup r LEFT JOIN excluded x USING (dimension, key) WHERE r.quarter = $1) counted
+            WHERE machines > 0""".formatted(CountingRule.countingMachines("contribution"), Aggregates.CONSENT);
 
     /** "Other" builds: events add up, distinct machines do not, so they are counted from the contributions. */
     private Uni<Count> otherBuilds(SqlClient client, Quarter quarter, List<String> top) {
         return client.preparedQuery("""
+                WITH counting AS (%s)
                 SELECT coalesce(sum(events), 0) AS events, count(DISTINCT pseudonym) AS machines FROM contribution
-                WHERE quarter = $1 AND dimension = $2 AND NOT (key = ANY($3))""")
-                .execute(Tuple.of(quarter.toString(), Aggregates.BUILD, top.toArray(String[]::new)))
+                WHERE quarter = $1 AND dimension = $3 AND NOT (key = ANY($4))
+                  AND pseudonym IN (SELECT pseudonym FROM counting)"""
+                .formatted(CountingRule.countingMachines("contribution")))
+                .execute(Tuple.of(quarter.toString(), counting.minimumActiveDays(), Aggregates.BUILD,
+                        top.toArray(String[]::new)))
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     return new Count(OTHER, row.getLong("events"), row.getLong("machines"));
@@ -121,12 +130,16 @@ public class ReportBuilder {
      */
     private Uni<Long> successfulStarts(SqlClient client, Quarter quarter) {
         return client.preparedQuery("""
+                WITH counting AS (%s)
                 SELECT coalesce(sum(least(attempt.events, coalesce(success.events, 0))), 0) AS succeeded
                 FROM contribution attempt LEFT JOIN contribution success
                   ON success.quarter = attempt.quarter AND success.dimension = attempt.dimension
-                 AND success.key = $3 AND success.pseudonym = attempt.pseudonym
-                WHERE attempt.quarter = $1 AND attempt.dimension = $2 AND attempt.key = $4""")
-                .execute(Tuple.of(quarter.toString(), Aggregates.KIND, START_END, START_BEGIN))
+                 AND success.key = $4 AND success.pseudonym = attempt.pseudonym
+                WHERE attempt.quarter = $1 AND attempt.dimension = $3 AND attempt.key = $5
+                  AND attempt.pseudonym IN (SELECT pseudonym FROM counting)"""
+                .formatted(CountingRule.countingMachines("contribution")))
+                .execute(Tuple.of(quarter.toString(), counting.minimumActiveDays(), Aggregates.KIND, START_END,
+                        START_BEGIN))
                 .map(rows -> rows.iterator().next().getLong("succeeded"));
     }
 
@@ -150,55 +163,21 @@ public class ReportBuilder {
 
     private Report assemble(Quarter quarter, Map<String, Map<String, Count>> tables, List<String> top, Count other,
             long succeededStarts, List<JsonNode> earlier) {
-        Count total = tables.getOrDefault(Aggregates.TOTAL, Map.of()).getOrDefault("events", new Count("events", 0, 0));
-        Map<String, Count> consent = tables.getOrDefault(Aggregates.CONSENT, Map.of());
-
-        Map<String, Count> kinds = new TreeMap<>();
-        catalog.kinds().keySet().forEach(kind -> kinds.put(kind, new Count(kind, 0, 0)));
-        kinds.putAll(tables.getOrDefault(Aggregates.KIND, Map.of()));
-        List<Cell> byKind = table(new ArrayList<>(kinds.values()));
-
-        List<Count> builds = new ArrayList<>();
-        top.forEach(key -> builds.add(tables.get(Aggregates.BUILD).get(key)));
-        if (other.machines() > 0) {
-            builds.add(other);
-        }
-
-        Figure active = figure(total.machines(), total.machines());
-        Figure events = figure(total.events(), total.machines());
+        ReportTables published = ReportTables.of(k, catalog.kinds().keySet(), tables, top, other);
         return new Report(quarter.toString(), Report.PREVIEW, new Report.Period(quarter.start(), quarter.end()), null,
-                new Report.Machines(active, figure(consent.get(Aggregates.OPTED_IN)),
-                        figure(consent.get(Aggregates.OPTED_OUT))),
-                events,
-                startSuccessRate(byKind, succeededStarts),
-                byKind,
-                table(new ArrayList<>(tables.getOrDefault(Aggregates.OS, Map.of()).values())),
-                table(builds),
-                table(new ArrayList<>(tables.getOrDefault(Aggregates.ERROR_CODE, Map.of()).values())),
-                Trend.of(quarter.toString(), active, events, byKind, earlier),
+                new Report.Machines(published.active(), published.optedIn(), published.optedOut()),
+                published.events(),
+                startSuccessRate(published.byKind(), succeededStarts),
+                published.byKind(),
+                published.byOs(),
+                published.builds(),
+                published.errorsByCode(),
+                Trend.of(quarter.toString(), published.active(), published.events(), published.byKind(), earlier),
                 methodology());
     }
 
-    private List<Cell> table(List<Count> counts) {
-        Set<String> hidden = Suppression.suppressed(counts, k);
-        return counts.stream()
-                .map(count -> hidden.contains(count.key())
-                        ? new Cell(count.key(), null, null, true)
-                        : new Cell(count.key(), count.events(), count.machines(), false))
-                .toList();
-    }
-
-    private Figure figure(Count count) {
-        return count == null ? new Figure(0L, false) : figure(count.machines(), count.machines());
-    }
-
-    /** A figure counted from {@code machines} machines. */
-    private Figure figure(long value, long machines) {
-        return machines > 0 && machines < k ? new Figure(null, true) : new Figure(value, false);
-    }
-
     /** Successful starts / start attempts (see {@link #successfulStarts}): never above 1. */
-    private static Rate startSuccessRate(List<Cell> byKind, long succeeded) {
+    static Rate startSuccessRate(List<Cell> byKind, long succeeded) {
         Cell begin = byKind.stream().filter(c -> c.key().equals(START_BEGIN)).findFirst().orElseThrow();
         Cell end = byKind.stream().filter(c -> c.key().equals(START_END)).findFirst().orElseThrow();
         if (begin.suppressed() || end.suppressed()) {
@@ -221,14 +200,22 @@ public class ReportBuilder {
     private Report.Methodology methodology() {
         return new Report.Methodology(k,
                 "Every figure counted from 1 to " + (k - 1) + " distinct machines is suppressed; in each table further "
-                        + "cells, smallest first, are suppressed until at least two are and together they cover at "
-                        + "least " + k
-                        + " machines, so no suppressed value can be recovered from totals or other cells.",
+                        + "cells, smallest first, are suppressed until at least two are, together they cover at "
+                        + "least " + k + " machines, and their events exceed the least they could be (1 per cell, "
+                        + k + " per build listed by name), so no suppressed value can be recovered from totals or "
+                        + "other cells. If the error kind is suppressed, so is every error code. Rows are listed in "
+                        + "a fixed order of their keys (\"other\" last), never by size.",
                 "Only events captured while the machine had opted in are counted (same rule as the collector: "
                         + DurationWords.of(consentWindows.clockSkew()) + " of clock-skew tolerance, "
                         + DurationWords.of(consentWindows.optOutGrace())
                         + " to send earlier events after an opt-out). "
                         + "Machines that asked for erasure before publication are removed entirely.",
+                "A machine counts in this quarter's usage figures (machines, events, every table, the start "
+                        + "success rate) only if it was active on at least " + counting.minimumActiveDays()
+                        + " distinct UTC days of the quarter and sent at least one event that reached us at "
+                        + "least " + DurationWords.of(counting.minimumConsentAge()) + " after it opted in. This "
+                        + "makes topping up a rare cell with fake machines slow. Opt-ins and opt-outs count every "
+                        + "machine.",
                 "Events are attributed to the UTC quarter of their timestamp. Once a quarter is published its report "
                         + "never changes; events for it that arrive later are not counted anywhere.",
                 "Machines are counted by a keyed pseudonym of their anonymous ID; neither is ever published.",

@@ -1,6 +1,5 @@
 package dev.telemetry.report.reporting;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -41,25 +40,25 @@ public class ReportRenderer {
         }
     }
 
-    /** One line per figure: {@code section,key,events,machines,suppressed}. */
+    /**
+     * One record per figure: {@code section,key,events,machines,suppressed}, per RFC 4180 (CRLF line ends, every
+     * text field quoted). See {@link Csv} for how text that a spreadsheet would run as a formula is neutralized.
+     */
     public String csv(Report report) {
-        List<String> lines = new ArrayList<>();
-        lines.add("section,key,events,machines,suppressed");
-        lines.add(line("machines", "active", null, report.machines().active()));
-        lines.add(line("machines", "opted_in", null, report.machines().optedIn()));
-        lines.add(line("machines", "opted_out", null, report.machines().optedOut()));
-        lines.add(line("events", "total", report.events(), null));
+        Csv csv = new Csv("section", "key", "events", "machines", "suppressed");
+        figure(csv, "machines", "active", null, report.machines().active());
+        figure(csv, "machines", "opted_in", null, report.machines().optedIn());
+        figure(csv, "machines", "opted_out", null, report.machines().optedOut());
+        figure(csv, "events", "total", report.events(), null);
         Report.Rate rate = report.startSuccessRate();
-        lines.add("start_success_rate,rate," + (rate.value() == null
-                ? ""
-                : String.format(Locale.ROOT, "%.4f",
-                        rate.value()))
-                + ",," + rate.suppressed());
-        table(lines, "kind", report.eventsByKind());
-        table(lines, "os", report.byOs());
-        table(lines, "build", report.topBuilds());
-        table(lines, "error_code", report.errorsByCode());
-        return String.join("\n", lines) + "\n";
+        csv.record(Csv.text("start_success_rate"), Csv.text("rate"),
+                rate.value() == null ? "" : String.format(Locale.ROOT, "%.4f", rate.value()), "",
+                String.valueOf(rate.suppressed()));
+        table(csv, "kind", report.eventsByKind());
+        table(csv, "os", report.byOs());
+        table(csv, "build", report.topBuilds());
+        table(csv, "error_code", report.errorsByCode());
+        return csv.toString();
     }
 
     public String html(Report report) {
@@ -70,17 +69,18 @@ public class ReportRenderer {
         return index.data("reports", reports).render();
     }
 
-    private static String line(String section, String key, Report.Figure events, Report.Figure machines) {
+    private static void figure(Csv csv, String section, String key, Report.Figure events,
+            Report.Figure machines) {
         Report.Figure figure = events != null ? events : machines;
         String value = figure.value() == null ? "" : figure.value().toString();
-        return section + "," + key + "," + (events != null ? value : "") + "," + (machines != null ? value : "") + ","
-                + figure.suppressed();
+        csv.record(Csv.text(section), Csv.text(key), events != null ? value : "", machines != null ? value : "",
+                String.valueOf(figure.suppressed()));
     }
 
-    private static void table(List<String> lines, String section, List<Report.Cell> cells) {
+    private static void table(Csv csv, String section, List<Report.Cell> cells) {
         for (Report.Cell cell : cells) {
-            lines.add(section + "," + cell.key() + "," + (cell.events() == null ? "" : cell.events()) + ","
-                    + (cell.machines() == null ? "" : cell.machines()) + "," + cell.suppressed());
+            csv.record(Csv.text(section), Csv.text(cell.key()), cell.events() == null ? "" : cell.events().toString(),
+                    cell.machines() == null ? "" : cell.machines().toString(), String.valueOf(cell.suppressed()));
         }
     }
 }

@@ -79,10 +79,10 @@ class PublicationTest {
         String csv = given().accept("text/csv").when().get("/v1/reports/" + QUARTER).then().statusCode(200)
                 .contentType(equalTo("text/csv;charset=UTF-8")).extract().asString();
         assertThat(given().when().get("/v1/reports/" + QUARTER + "?format=csv").asString()).isEqualTo(csv);
-        assertThat(csv).contains("machines,active,," + json.getLong("machines.active.value") + ",false")
-                .contains("events,total," + json.getLong("events.value") + ",,false")
-                .contains("kind,start_begin,12,12,false")
-                .contains("start_success_rate,rate,1.0000,,false");
+        assertThat(csv).contains("\"machines\",\"active\",," + json.getLong("machines.active.value") + ",false\r\n")
+                .contains("\"events\",\"total\"," + json.getLong("events.value") + ",,false\r\n")
+                .contains("\"kind\",\"start_begin\",12,12,false\r\n")
+                .contains("\"start_success_rate\",\"rate\",1.0000,,false\r\n");
         String html = given().when().get("/reports/" + QUARTER).then().statusCode(200)
                 .contentType(equalTo("text/html;charset=UTF-8")).extract().asString();
         assertThat(html).contains("<svg").contains(">12<").contains(">24<").doesNotContain("<script")

@@ -178,7 +178,7 @@ class SuiteEndToEndIT {
 
         String csv = given().baseUri(suite.report().toString()).queryParam("format", "csv")
                 .get("/v1/reports/{quarter}", quarter).then().statusCode(200).extract().asString();
-        assertThat(csv).contains("events,total," + expected.events() + ",,false");
+        assertThat(csv).contains("\"events\",\"total\"," + expected.events() + ",,false\r\n");
         String html = given().baseUri(suite.report().toString()).get("/reports/{quarter}", quarter)
                 .then().statusCode(200).extract().asString();
         assertThat(html).contains(quarter).contains(

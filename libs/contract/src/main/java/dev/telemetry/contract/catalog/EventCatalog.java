@@ -27,6 +27,8 @@ public final class EventCatalog {
 
     public static final String CF_DEV = "cf-dev.json";
     private static final Pattern ENUM_VALUE = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,39}");
+    /** Checked on every build too, although the pattern check already guarantees it. */
+    private static final Pattern SAFE_BUILD = Pattern.compile(SafeBuildPattern.SAFE_CHARACTERS + "+");
     private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]{0,31}");
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -123,7 +125,7 @@ public final class EventCatalog {
     }
 
     public Optional<Violation> checkBuild(String value) {
-        return value.length() <= 64 && build.matcher(value).matches()
+        return value.length() <= 64 && SAFE_BUILD.matcher(value).matches() && build.matcher(value).matches()
                 ? Optional.empty()
                 : Optional.of(new Violation("invalid_build", "build must match " + definition.build()));
     }
@@ -187,6 +189,11 @@ public final class EventCatalog {
         require(definition.build() != null && definition.build().startsWith("^") && definition.build().endsWith("$")
                 && !definition.build().contains("*") && !definition.build().contains("+"),
                 "build must be an anchored pattern without unbounded repetition");
+        SafeBuildPattern.problem(definition.build()).ifPresent(why -> {
+            throw new IllegalArgumentException("invalid event catalog " + definition.name() + "@"
+                    + definition.version() + ": build pattern " + definition.build()
+                    + " may admit characters outside " + SafeBuildPattern.SAFE_CHARACTERS + " (" + why + ")");
+        });
         require(definition.events() != null && !definition.events().isEmpty(), "events");
         Map<String, Kind> events = new LinkedHashMap<>(definition.events());
         events.forEach((kind, spec) -> {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -76,5 +77,43 @@ class EventCatalogTest {
         assertThatThrownBy(
                 () -> EventCatalog.load(new ByteArrayInputStream(stringType.getBytes(StandardCharsets.UTF_8))))
                 .hasMessageContaining("type must be integer, enum or boolean");
+    }
+
+    @Test
+    void buildPatternsBuiltOnlyFromSafeCharactersAreAccepted() throws Exception {
+        for (String pattern : List.of(CATALOG.buildPattern(), "^[0-9]{1,4}\\.[0-9]{1,4}$",
+                "^(?:v|r)?[a-f0-9_.-]{7,40}$",
+                "^(alpha|beta|rc[0-9]{1,2})\\-[A-Z]{2}$", "^[0-9\\-\\.]{1,10}$")) {
+            assertThat(EventCatalog.load(stream(catalogWithBuild(pattern))).buildPattern()).isEqualTo(pattern);
+        }
+    }
+
+    @Test
+    void catalogWhoseBuildPatternCouldAdmitOtherCharactersIsRefusedNamingCatalogAndPattern() {
+        for (String pattern : List.of("^.{1,20}$", "^[^,]{1,20}$", "^[A-z]{1,20}$", "^\\S{1,20}$", "^\\w{1,20}$",
+                "^[0-9=]{1,3}$", "^(a|=b)$", "^[0-9]{1,3}(,[0-9]{1,3})?$", "^\\p{L}{1,9}$", "^[0-9]{1,3}|.{1,99}$",
+                "^[ -~]{1,9}$", "^(?i)[a-z]{1,9}$", "^[0-9]{1,3}$|^.{1,9}$", "^@[0-9]{1,3}$")) {
+            assertThatThrownBy(() -> EventCatalog.load(stream(catalogWithBuild(pattern))))
+                    .as(pattern).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("invalid event catalog unsafe@3: build pattern " + pattern)
+                    .hasMessageContaining("may admit characters outside [A-Za-z0-9._-]");
+        }
+    }
+
+    @Test
+    void aBuildWithACharacterOutsideTheSafeSetIsRefusedWhateverThePattern() {
+        assertThat(CATALOG.checkBuild("1.2.3-rc1")).isEmpty();
+        assertThat(CATALOG.checkBuild("1.2,3")).isPresent();
+        assertThat(CATALOG.checkBuild("=1+2")).isPresent();
+    }
+
+    private static String catalogWithBuild(String pattern) {
+        return """
+                {"name": "unsafe", "version": 3, "description": "", "os": ["linux"], "build": "%s",
+                 "events": {"e": {"description": "", "data": {}}}}""".formatted(pattern.replace("\\", "\\\\"));
+    }
+
+    private static ByteArrayInputStream stream(String json) {
+        return new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8));
     }
 }
