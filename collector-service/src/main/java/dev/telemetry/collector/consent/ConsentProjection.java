@@ -2,7 +2,7 @@ package dev.telemetry.collector.consent;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.smallrye.mutiny.Uni;
@@ -11,7 +11,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 import dev.telemetry.consentview.ConsentView;
 import dev.telemetry.contract.Topics;
 
-/** Keeps the collector's consent view up to date from {@link Topics#CONSENT}; one consumer group for all replicas. */
+/**
+ * Keeps the collector's consent view up to date from {@link Topics#CONSENT}, one transaction per polled batch; one
+ * consumer group for all replicas.
+ */
 @ApplicationScoped
 public class ConsentProjection {
 
@@ -24,7 +27,7 @@ public class ConsentProjection {
     }
 
     @Incoming("consent-in")
-    public Uni<Void> apply(ConsumerRecord<String, String> record) {
-        return pool.withTransaction(tx -> view.consume(tx, record)).replaceWithVoid();
+    public Uni<Void> apply(ConsumerRecords<String, String> records) {
+        return pool.withTransaction(tx -> view.consume(tx, records)).replaceWithVoid();
     }
 }

@@ -71,8 +71,8 @@ class ConsentProjectionScaleTest {
         long sent = System.nanoTime();
         Instant watermark = Instant.now().truncatedTo(ChronoUnit.MICROS);
         TopicReader.consentWatermark(watermark);
-        // A bound, not a goal: the projection applies one decision per transaction, and a shared 2-core machine
-        // under other builds' load was seen at about 60 decisions per second.
+        // A bound, not a goal: when the projection applied one decision per transaction, a shared 2-core machine
+        // under other builds' load was seen at about 60 decisions per second (now one transaction per poll).
         await().atMost(Duration.ofMinutes(12)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> !freshness.consumedUpTo().isBefore(watermark));
         long applied = System.nanoTime();

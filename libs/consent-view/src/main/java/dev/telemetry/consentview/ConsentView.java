@@ -1,12 +1,15 @@
 package dev.telemetry.consentview;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,8 +30,8 @@ import dev.telemetry.contract.consent.ConsentWatermark;
 
 /**
  * A consumer's view of {@code telemetry.consent.v1}: each machine's consent timeline, kept in the consumer's own
- * database. The service consuming the topic calls {@link #apply} for consent messages and {@link #recordWatermark} for
- * watermarks; each message counts exactly once, as its per-machine {@code version} tells a redelivery from news.
+ * database. The service consuming the topic hands it each polled batch of records ({@link #consume}); each message
+ * counts exactly once, as its per-machine {@code version} tells a redelivery from news.
  * Its tables come with the module ({@code db/consent-view}): add that location to the service's Flyway locations.
  */
 @ApplicationScoped
@@ -37,60 +40,117 @@ public class ConsentView {
     private static final Logger LOG = Logger.getLogger(ConsentView.class);
 
     /**
-     * Applies one record of the consent topic: a watermark, or a consent message. Returns the message if it was news
-     * (not a redelivery), so the caller can add its own effects in the same transaction.
+     * Applies a batch of records of the consent topic, as polled, in one transaction of at most three statements: one
+     * reading (and locking) the batch's machines, one writing their new timelines, one recording the watermarks.
+     * Each machine's messages are applied in record order, which is its stream order; a message whose version was
+     * applied before (a redelivery, also within the batch) changes nothing, so applying the same batch again leaves
+     * the view as it was. Returns the messages that were news, in record order, so the caller can add its own effects
+     * in the same transaction.
      */
-    public Uni<Optional<ConsentMessage>> consume(SqlClient tx, ConsumerRecord<String, String> record) {
-        try {
-            if (ConsentWatermark.TYPE.equals(IntegrationJson.type(record.value()))) {
-                ConsentWatermark watermark = IntegrationJson.read(record.value(), ConsentWatermark.class);
-                return recordWatermark(tx, record.partition(), watermark.occurredAt())
-                        .replaceWith(Optional.<ConsentMessage>empty());
+    public Uni<List<ConsentMessage>> consume(SqlClient tx, Iterable<ConsumerRecord<String, String>> records) {
+        List<ConsentMessage> messages = new ArrayList<>();
+        Map<Integer, Instant> watermarks = new TreeMap<>();
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                if (ConsentWatermark.TYPE.equals(IntegrationJson.type(record.value()))) {
+                    ConsentWatermark watermark = IntegrationJson.read(record.value(), ConsentWatermark.class);
+                    watermarks.merge(record.partition(), watermark.occurredAt(), ConsentView::later);
+                } else {
+                    messages.add(IntegrationJson.read(record.value(), ConsentMessage.class));
+                }
+            } catch (IntegrationJson.UnreadableEventException e) {
+                // Never log the payload; where it is and why is enough to find the producer's bug.
+                LOG.errorf("skipping unreadable message at %s-%d@%d: %s", Topics.CONSENT, record.partition(),
+                        record.offset(), e.getMessage());
             }
-            ConsentMessage message = IntegrationJson.read(record.value(), ConsentMessage.class);
-            return apply(tx, message).map(applied -> applied.map(timeline -> message));
-        } catch (IntegrationJson.UnreadableEventException e) {
-            // Never log the payload; where it is and why is enough to find the producer's bug.
-            LOG.errorf("skipping unreadable message at %s-%d@%d: %s", Topics.CONSENT, record.partition(),
-                    record.offset(), e.getMessage());
-            return Uni.createFrom().item(Optional.empty());
         }
+        // The watermarks commit with the messages before them on their partition (they are in this batch or
+        // committed before it), so the view never claims more than it holds.
+        return apply(tx, messages).call(() -> recordWatermarks(tx, watermarks));
     }
 
-    /** Applies the message; the machine's new timeline, or empty if this version was applied before. */
-    public Uni<Optional<ConsentTimeline>> apply(SqlClient tx, ConsentMessage message) {
-        return tx.preparedQuery("SELECT version, timeline FROM machine_consent WHERE pseudonym = $1 FOR UPDATE")
-                .execute(Tuple.of(message.pseudonym()))
+    /** Applies the messages in order, each machine's by version; returns those that were news. */
+    private Uni<List<ConsentMessage>> apply(SqlClient tx, List<ConsentMessage> messages) {
+        if (messages.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        Set<String> machines = new TreeSet<>();
+        messages.forEach(message -> machines.add(message.pseudonym()));
+        // Locked in pseudonym order, so that two transactions over overlapping machines cannot deadlock.
+        return tx.preparedQuery("""
+                SELECT pseudonym, version, timeline FROM machine_consent WHERE pseudonym = ANY($1)
+                ORDER BY pseudonym FOR UPDATE""")
+                .execute(Tuple.of(machines.toArray(String[]::new)))
                 .chain(rows -> {
-                    ConsentTimeline current = rows.size() == 0
-                            ? ConsentTimeline.NONE
-                            : timeline(rows.iterator().next());
-                    if (message.version() <= current.version()) {
-                        return Uni.createFrom().item(Optional.<ConsentTimeline>empty());
+                    Map<String, ConsentTimeline> timelines = new HashMap<>();
+                    for (Row row : rows) {
+                        timelines.put(row.getString("pseudonym"), timeline(row));
                     }
-                    if (message.version() != current.version() + 1) {
-                        LOG.warnf("consent stream gap: expected version %d, got %d", current.version() + 1,
-                                message.version());
+                    Map<String, ConsentTimeline> changed = new TreeMap<>();
+                    List<ConsentMessage> news = new ArrayList<>();
+                    for (ConsentMessage message : messages) {
+                        ConsentTimeline current = timelines.getOrDefault(message.pseudonym(), ConsentTimeline.NONE);
+                        if (message.version() <= current.version()) {
+                            continue;
+                        }
+                        if (message.version() != current.version() + 1) {
+                            LOG.warnf("consent stream gap: expected version %d, got %d", current.version() + 1,
+                                    message.version());
+                        }
+                        ConsentTimeline next = current.append(message.version(), kind(message), message.occurredAt());
+                        timelines.put(message.pseudonym(), next);
+                        changed.put(message.pseudonym(), next);
+                        news.add(message);
                     }
-                    ConsentTimeline next = current.append(message.version(), kind(message), message.occurredAt());
-                    return tx.preparedQuery("""
-                            INSERT INTO machine_consent (pseudonym, version, timeline) VALUES ($1, $2, $3)
-                            ON CONFLICT (pseudonym) DO UPDATE SET version = $2, timeline = $3""")
-                            .execute(Tuple.of(message.pseudonym(), next.version(), toJson(next)))
-                            .replaceWith(Optional.of(next));
+                    return store(tx, changed).replaceWith(news);
                 });
     }
 
-    /**
-     * Records a watermark of consent-service: everything on this partition recorded before {@code upTo} is applied
-     * (see {@link ConsentFreshness}).
-     */
-    public Uni<Void> recordWatermark(SqlClient tx, int partition, Instant upTo) {
+    /** The new timelines of these machines, in one statement. */
+    private Uni<Void> store(SqlClient tx, Map<String, ConsentTimeline> timelines) {
+        if (timelines.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        String[] pseudonyms = new String[timelines.size()];
+        Long[] versions = new Long[timelines.size()];
+        String[] json = new String[timelines.size()];
+        int i = 0;
+        for (Map.Entry<String, ConsentTimeline> entry : timelines.entrySet()) {
+            pseudonyms[i] = entry.getKey();
+            versions[i] = entry.getValue().version();
+            json[i++] = toJson(entry.getValue()).encode();
+        }
         return tx.preparedQuery("""
-                INSERT INTO consent_progress (topic_partition, watermark) VALUES ($1, $2)
-                ON CONFLICT (topic_partition) DO UPDATE SET watermark = GREATEST(consent_progress.watermark, $2)""")
-                .execute(Tuple.of(partition, upTo.atOffset(java.time.ZoneOffset.UTC)))
+                INSERT INTO machine_consent (pseudonym, version, timeline)
+                SELECT pseudonym, version, timeline::jsonb
+                FROM unnest($1::text[], $2::bigint[], $3::text[]) AS t(pseudonym, version, timeline)
+                ON CONFLICT (pseudonym) DO UPDATE SET version = excluded.version, timeline = excluded.timeline""")
+                .execute(Tuple.of(pseudonyms, versions, json))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Records the latest watermark of consent-service of each partition, in one statement: everything on that
+     * partition recorded before it is applied (see {@link ConsentFreshness}).
+     */
+    private Uni<Void> recordWatermarks(SqlClient tx, Map<Integer, Instant> watermarks) {
+        if (watermarks.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Integer[] partitions = watermarks.keySet().toArray(Integer[]::new);
+        OffsetDateTime[] upTo = watermarks.values().stream().map(at -> at.atOffset(ZoneOffset.UTC))
+                .toArray(OffsetDateTime[]::new);
+        return tx.preparedQuery("""
+                INSERT INTO consent_progress (topic_partition, watermark)
+                SELECT * FROM unnest($1::int[], $2::timestamptz[])
+                ON CONFLICT (topic_partition) DO UPDATE SET watermark = GREATEST(consent_progress.watermark,
+                    excluded.watermark)""")
+                .execute(Tuple.of(partitions, upTo))
+                .replaceWithVoid();
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /** The timelines of these machines, in one query (machines never seen are absent). */

@@ -64,12 +64,6 @@ public class Aggregates {
         return tx.query("SELECT pg_advisory_xact_lock(" + LOCK + ")").execute().replaceWithVoid();
     }
 
-    public Uni<Boolean> isPublished(SqlClient tx, String quarter) {
-        return tx.preparedQuery("SELECT 1 FROM published_report WHERE quarter = $1")
-                .execute(Tuple.of(quarter))
-                .map(rows -> rows.size() > 0);
-    }
-
     /** Every published quarter (one small row per quarter ever published). */
     public Uni<Set<String>> published(SqlClient tx) {
         return tx.query("SELECT quarter FROM published_report").execute().map(rows -> {

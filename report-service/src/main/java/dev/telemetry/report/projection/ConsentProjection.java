@@ -2,14 +2,17 @@ package dev.telemetry.report.projection;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -55,37 +58,71 @@ public class ConsentProjection {
     }
 
     @Incoming("consent-in")
-    public Uni<Void> apply(ConsumerRecord<String, String> record) {
+    public Uni<Void> apply(ConsumerRecords<String, String> records) {
         return pool.withTransaction(tx -> Aggregates.lock(tx)
-                .chain(() -> view.consume(tx, record))
-                .call(news -> news.isPresent() ? effects(tx, news.get()) : Uni.createFrom().voidItem()))
+                .chain(() -> view.consume(tx, records))
+                .call(news -> effects(tx, news)))
                 // Confirmed again on redelivery too: the confirmation may be what was lost.
-                .chain(() -> confirmIfErasure(record));
+                .chain(() -> confirmErasures(records));
     }
 
-    private Uni<Void> confirmIfErasure(ConsumerRecord<String, String> record) {
-        try {
-            ConsentMessage message = IntegrationJson.read(record.value(), ConsentMessage.class);
-            return message instanceof ErasureRequestedMessage erasure ? confirm(erasure) : Uni.createFrom().voidItem();
-        } catch (IntegrationJson.UnreadableEventException e) {
+    /**
+     * What the news of a batch does to the aggregates, as if applied one by one: an erasure removes what its machine
+     * added before it (in earlier batches, and earlier in this one, which is then never added); the opt-ins and
+     * opt-outs left are added in one statement.
+     */
+    private Uni<Void> effects(SqlClient tx, List<ConsentMessage> news) {
+        if (news.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-    }
-
-    private Uni<Void> effects(SqlClient tx, ConsentMessage message) {
-        if (message instanceof ErasureRequestedMessage) {
-            return aggregates.erase(tx, message.pseudonym());
+        Set<String> erased = new TreeSet<>();
+        List<ConsentMessage> counted = new ArrayList<>();
+        for (ConsentMessage message : news) {
+            if (message instanceof ErasureRequestedMessage) {
+                erased.add(message.pseudonym());
+                counted.removeIf(earlier -> earlier.pseudonym().equals(message.pseudonym()));
+            } else {
+                counted.add(message);
+            }
         }
-        String cell = message instanceof ConsentGrantedMessage ? Aggregates.OPTED_IN : Aggregates.OPTED_OUT;
-        return countConsent(tx, message.pseudonym(), message.occurredAt(), cell);
+        Uni<Void> erasures = Uni.createFrom().voidItem();
+        for (String pseudonym : erased) {
+            erasures = erasures.chain(() -> aggregates.erase(tx, pseudonym));
+        }
+        return erasures.chain(() -> counted.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : aggregates.published(tx)
+                        .chain(published -> {
+                            Contributions contributions = new Contributions();
+                            for (ConsentMessage message : counted) {
+                                String quarter = Quarter.of(message.occurredAt()).toString();
+                                if (!published.contains(quarter)) {
+                                    contributions.add(quarter, Aggregates.CONSENT,
+                                            message instanceof ConsentGrantedMessage
+                                                    ? Aggregates.OPTED_IN
+                                                    : Aggregates.OPTED_OUT,
+                                            message.pseudonym());
+                                }
+                            }
+                            return aggregates.add(tx, Aggregates.Tables.LIVE, contributions.all());
+                        }));
     }
 
-    private Uni<Void> countConsent(SqlClient tx, String pseudonym, Instant at, String cell) {
-        String quarter = Quarter.of(at).toString();
-        return aggregates.isPublished(tx, quarter).chain(published -> published
+    private Uni<Void> confirmErasures(ConsumerRecords<String, String> records) {
+        List<Uni<Void>> confirmations = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                if (IntegrationJson.read(record.value(),
+                        ConsentMessage.class) instanceof ErasureRequestedMessage erasure) {
+                    confirmations.add(confirm(erasure));
+                }
+            } catch (IntegrationJson.UnreadableEventException e) {
+                // a watermark, or unreadable (logged by the view): nothing to confirm
+            }
+        }
+        return confirmations.isEmpty()
                 ? Uni.createFrom().voidItem()
-                : aggregates.add(tx, Aggregates.Tables.LIVE,
-                        List.of(new Aggregates.Contribution(quarter, Aggregates.CONSENT, cell, pseudonym, 1))));
+                : Uni.join().all(confirmations).andFailFast().replaceWithVoid();
     }
 
     /**

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -51,11 +53,15 @@ public final class Benchmarks {
                                          0: one rebuild over what the run ingested
               --rebuild-timeout-minutes N  how long to wait for counting the added events, and for each rebuild
                                          (default 30)
+              --stages LETTERS           only these stages, e.g. bf for the consent writes and their ceiling
+                                         (default all; the fleet stage runs with f or with any stage that pushes)
             """;
 
     private static final int MINIMUM_FLEET = 20;
+    private static final Pattern STAGE_LETTER = Pattern.compile("\\(([a-z])\\)");
 
     private final Settings settings;
+    private final String stages;
     private final Path repo;
     private final PrintStream out;
     private final Results results;
@@ -74,7 +80,13 @@ public final class Benchmarks {
     private double bestIngest100;
 
     Benchmarks(Settings settings, Path repo, PrintStream out) {
+        this(settings, "", repo, out);
+    }
+
+    /** @param stages the letters of the stages to run, or empty for all */
+    Benchmarks(Settings settings, String stages, Path repo, PrintStream out) {
         this.settings = settings;
+        this.stages = stages;
         this.repo = repo;
         this.out = out;
         this.results = new Results(out);
@@ -86,6 +98,7 @@ public final class Benchmarks {
         Settings settings = Settings.full();
         Path repo = Path.of(".");
         Path output = null;
+        String stages = "";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> settings = Settings.quick();
@@ -100,6 +113,7 @@ public final class Benchmarks {
                         .withRebuildTimeout(Duration.ofMinutes(Long.parseLong(args[++i])));
                 case "--rebuild-events" -> settings = settings.withRebuildEvents(Stream.of(args[++i].split(","))
                         .map(Long::parseLong).filter(n -> n > 0).sorted().toList());
+                case "--stages" -> stages = args[++i];
                 default -> {
                     System.out.print(USAGE);
                     System.exit(args[i].equals("--help") ? 0 : 2);
@@ -110,7 +124,7 @@ public final class Benchmarks {
         if (output == null) {
             output = repo.resolve("tools/benchmarks/target/benchmark-results.json");
         }
-        Benchmarks run = new Benchmarks(settings, repo, System.out);
+        Benchmarks run = new Benchmarks(settings, stages, repo, System.out);
         run.run(output);
         System.exit(0);
     }
@@ -141,7 +155,7 @@ public final class Benchmarks {
             pushes = new Pushes(suite.collector(), Clock.systemUTC());
 
             stage("(b)+(f)", this::consentAndPostgres);
-            stage("fleet", this::awaitFleet);
+            stage("fleet", "acdefghi", this::awaitFleet);
             stage("(d) fresh", this::freshEvents);
             stage("(a)", this::kafkaCeiling);
             stage("(c)", this::flumePeer);
@@ -169,7 +183,17 @@ public final class Benchmarks {
         void run() throws Exception;
     }
 
+    /** Runs the stage if it was chosen: one of its letters, {@code (x)} in its name, is among {@link #stages}. */
     private void stage(String name, Stage stage) {
+        stage(name, STAGE_LETTER.matcher(name).results()
+                .map(letter -> letter.group(1)).collect(Collectors.joining()), stage);
+    }
+
+    /** Runs the stage if it was chosen: one of {@code letters} is among {@link #stages}. */
+    private void stage(String name, String letters, Stage stage) {
+        if (!stages.isEmpty() && stages.chars().noneMatch(letter -> letters.indexOf(letter) >= 0)) {
+            return;
+        }
         out.println("== " + name);
         try {
             stage.run();
@@ -182,6 +206,9 @@ public final class Benchmarks {
     private void consentAndPostgres() throws Exception {
         PostgresCeiling postgres = new PostgresCeiling(ports.postgres(), "postgres", "postgres");
         postgres.prepare();
+        // A warm-up, as before the ingest stages: the services' JIT and the consumers of the consent topic.
+        Load.run(settings.consentClients().get(0), settings.warmUp(), 0, client -> fleet.optInNewMachine(),
+                fleet::recordOptIn);
         for (int clients : settings.consentClients()) {
             PostgresCeiling.Figures ceiling = postgres.measure(clients, settings.stage());
             String ceilingName = ceiling.tool() + " INSERT, " + clients + " clients";
