@@ -1,6 +1,7 @@
 package dev.telemetry.report.projection;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -39,6 +41,8 @@ import dev.telemetry.report.quarter.Quarter;
 @ApplicationScoped
 public class ConsentProjection {
 
+    private static final Logger LOG = Logger.getLogger(ConsentProjection.class);
+
     private final Pool pool;
     private final ConsentView view;
     private final Aggregates aggregates;
@@ -54,13 +58,21 @@ public class ConsentProjection {
         this.clock = clock;
     }
 
+    /**
+     * A failure (the database or the broker down) is retried with backoff until it succeeds, never given up: a
+     * failed record would end the channel for good, and applying is idempotent (a redelivered version is already
+     * applied; a confirmation is sent again).
+     */
     @Incoming("consent-in")
     public Uni<Void> apply(ConsumerRecord<String, String> record) {
         return pool.withTransaction(tx -> Aggregates.lock(tx)
                 .chain(() -> view.consume(tx, record))
                 .call(news -> news.isPresent() ? effects(tx, news.get()) : Uni.createFrom().voidItem()))
                 // Confirmed again on redelivery too: the confirmation may be what was lost.
-                .chain(() -> confirmIfErasure(record));
+                .chain(() -> confirmIfErasure(record))
+                .onFailure().invoke(e -> LOG.warnf("applying %s-%d@%d failed, retrying: %s", record.topic(),
+                        record.partition(), record.offset(), e.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely();
     }
 
     private Uni<Void> confirmIfErasure(ConsumerRecord<String, String> record) {
