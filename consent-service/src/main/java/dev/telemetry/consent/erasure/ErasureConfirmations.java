@@ -1,6 +1,7 @@
 package dev.telemetry.consent.erasure;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -40,9 +41,14 @@ public class ErasureConfirmations {
             LOG.errorf("skipping an unreadable message on %s: %s", Topics.ERASURES, e.getMessage());
             return Uni.createFrom().voidItem();
         }
-        return Panache.withTransaction(() -> ProcessedMessage
+        // A failure (the database down) is retried with backoff until it succeeds, never given up: a failed message
+        // would end the channel for good, and applying it twice is harmless (processed_message).
+        return Uni.createFrom().deferred(() -> Panache.withTransaction(() -> ProcessedMessage
                 .seenBefore(confirmation.eventId(), Topics.ERASURES, clock.instant())
-                .chain(seen -> seen ? Uni.createFrom().voidItem() : complete(confirmation)));
+                .chain(seen -> seen ? Uni.createFrom().voidItem() : complete(confirmation))))
+                .onFailure().invoke(e -> LOG.warnf("applying erasure confirmation %s failed, retrying: %s",
+                        confirmation.eventId(), e.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely();
     }
 
     private static Uni<Void> complete(ErasureCompleted confirmation) {

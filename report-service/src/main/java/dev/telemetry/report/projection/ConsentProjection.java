@@ -1,6 +1,7 @@
 package dev.telemetry.report.projection;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -42,6 +44,8 @@ import dev.telemetry.report.quarter.Quarter;
 @ApplicationScoped
 public class ConsentProjection {
 
+    private static final Logger LOG = Logger.getLogger(ConsentProjection.class);
+
     private final Pool pool;
     private final ConsentView view;
     private final Aggregates aggregates;
@@ -57,13 +61,21 @@ public class ConsentProjection {
         this.clock = clock;
     }
 
+    /**
+     * A failure (the database or the broker down) is retried with backoff until it succeeds, never given up: a
+     * failed record would end the channel for good, and applying is idempotent (a redelivered version is already
+     * applied; a confirmation is sent again).
+     */
     @Incoming("consent-in")
     public Uni<Void> apply(ConsumerRecords<String, String> records) {
         return pool.withTransaction(tx -> Aggregates.lock(tx)
                 .chain(() -> view.consume(tx, records))
                 .call(news -> effects(tx, news)))
                 // Confirmed again on redelivery too: the confirmation may be what was lost.
-                .chain(() -> confirmErasures(records));
+                .chain(() -> confirmErasures(records))
+                .onFailure().invoke(e -> LOG.warnf("applying a batch of %d consent records failed, retrying: %s",
+                        records.count(), e.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely();
     }
 
     /**

@@ -59,6 +59,9 @@ public final class Suite implements AutoCloseable {
     private final PrintStream out;
     private final List<ServiceProcess> services;
     private final Map<String, String> settings = new LinkedHashMap<>();
+    /** Further instances of a service, started by {@link #startReplica}. */
+    private final List<ServiceProcess> replicas = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private Duration clockOffset = Duration.ZERO;
     private LocalPostgres postgres;
     private LocalKafka kafka;
     private volatile boolean closed;
@@ -99,6 +102,7 @@ public final class Suite implements AutoCloseable {
      * {@link #close} from another thread (Ctrl-C) stops the start-up.
      */
     public void start(Duration clockOffset) throws IOException {
+        this.clockOffset = clockOffset;
         try {
             startInfrastructure(logs.getParent().resolve("data"));
             startServices(clockOffset);
@@ -114,7 +118,42 @@ public final class Suite implements AutoCloseable {
      */
     public void restartServices(Duration clockOffset) throws IOException {
         services.parallelStream().forEach(ServiceProcess::stop);
+        this.clockOffset = clockOffset;
         startServices(clockOffset);
+    }
+
+    /**
+     * Starts one more instance of {@code service} on free ports, sharing the first one's database, topics and consumer
+     * groups (as a second replica behind a Kubernetes service), and returns its public URL once it is ready. It stops
+     * with the suite. Its own log is {@code <service>-<n>.log}; {@link #management(URI)} gives its management URL.
+     */
+    public URI startReplica(String service) throws IOException {
+        if (!SERVICES.contains(service)) {
+            throw new IllegalArgumentException(service);
+        }
+        int instance = 2 + (int) replicas.stream().filter(replica -> replica.name.equals(service)).count();
+        ServiceProcess replica = new ServiceProcess(service, dev.telemetry.infra.Ports.free(),
+                logs.resolve(service + "-" + instance + ".log"));
+        synchronized (this) {
+            abortIfClosed();
+            replicas.add(replica);
+            replica.start(quarkusRunJar(repo, service), environment(replica, clockOffset));
+        }
+        try {
+            replica.awaitReady(readyTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for " + service + " " + instance, e);
+        }
+        out.println(service + " " + instance + " is ready at " + replica.url());
+        return URI.create(replica.url());
+    }
+
+    /** Where the instance serving {@code url} (the first or a replica) serves {@code /q/...}. */
+    public URI management(URI url) {
+        return URI.create(java.util.stream.Stream.concat(services.stream(), replicas.stream())
+                .filter(instance -> URI.create(instance.url()).equals(url)).findFirst().orElseThrow()
+                .managementUrl());
     }
 
     public URI collector() {
@@ -146,7 +185,8 @@ public final class Suite implements AutoCloseable {
         return keys;
     }
 
-    String kafkaBootstrapServers() {
+    /** The broker's address, for tests that read the topics or the consumer groups. */
+    public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
     }
 
@@ -167,6 +207,7 @@ public final class Suite implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        replicas.parallelStream().forEach(ServiceProcess::stop);
         services.parallelStream().forEach(ServiceProcess::stop);
         if (kafka != null) {
             kafka.stop();
