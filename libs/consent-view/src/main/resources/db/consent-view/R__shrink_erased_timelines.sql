@@ -8,5 +8,4 @@ SET timeline = (
     WHERE e.n >= (
         SELECT max(x.n) FROM jsonb_array_elements(m.timeline) WITH ORDINALITY AS x(entry, n)
         WHERE x.entry ->> 'kind' = 'ERASED'))
-WHERE m.timeline @> '[{"kind": "ERASED"}]'
-  AND (m.timeline -> 0 ->> 'kind' <> 'ERASED' OR jsonb_path_query_array(m.timeline, '$[*] ? (@.kind == "ERASED")') <> jsonb_path_query_array(m.timeline, '$[0]'));
+WHERE m.timeline @> '[{"kind": "ERASED"}]';
