@@ -87,7 +87,8 @@ public class ConsentResource {
 
     @GET
     @Path("/history")
-    @Operation(summary = "The machine's consent events in order (audit trail)")
+    @Operation(summary = "The machine's consent events in order (audit trail); after an erasure request only the "
+            + "request itself and what followed it")
     public Uni<List<HistoryEntry>> history(@PathParam("anonymousId") String anonymousId) {
         requireAnonymousId(anonymousId);
         return ledger.history(anonymousId).map(rows -> {
@@ -129,13 +130,12 @@ public class ConsentResource {
         return new ConsentStatus(anonymousId, state.optedIn(), state.since(), state.version());
     }
 
-    private static HistoryEntry entry(StoredEvent row) {
-        return EventCodec.decode(row).match(
-                granted -> new HistoryEntry(row.version, row.eventType, row.recordedAt, granted.os(), granted.build(),
+    private static HistoryEntry entry(ConsentLedger.Recorded row) {
+        return row.event().match(
+                granted -> new HistoryEntry(row.version(), row.type(), row.at(), granted.os(), granted.build(),
                         granted.source(), null),
-                withdrawn -> new HistoryEntry(row.version, row.eventType, row.recordedAt, withdrawn.os(),
-                        withdrawn.build(), withdrawn.source(), null),
-                erasure -> new HistoryEntry(row.version, row.eventType, row.recordedAt, null, null, null,
-                        erasure.receipt()));
+                withdrawn -> new HistoryEntry(row.version(), row.type(), row.at(), withdrawn.os(), withdrawn.build(),
+                        withdrawn.source(), null),
+                erasure -> new HistoryEntry(row.version(), row.type(), row.at(), null, null, null, erasure.receipt()));
     }
 }
