@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import dev.telemetry.contract.Topics;
 import dev.telemetry.infra.LocalKafka;
 import dev.telemetry.infra.LocalPostgres;
 
@@ -206,6 +207,7 @@ public final class Suite implements AutoCloseable {
         }
         abortIfClosed();
         out.println("PostgreSQL and Kafka are up");
+        kafka.ensureTopics(Topics.settings());
         for (String service : SERVICES) {
             postgres.createDatabaseIfMissing(database(service));
         }
