@@ -140,7 +140,17 @@ public final class Suite implements AutoCloseable {
         return keys;
     }
 
-    String kafkaBootstrapServers() {
+    /** The key of the services' pseudonyms: for tests that look for one machine's traces. */
+    public String pseudonymKey() {
+        return keys.pseudonymKey();
+    }
+
+    /** JDBC URL of {@code service}'s database (user and password {@code postgres}). */
+    public String jdbcUrl(String service) {
+        return postgres.jdbcUrl(database(service));
+    }
+
+    public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
     }
 
