@@ -1,6 +1,5 @@
 package dev.telemetry.consent.ledger;
 
-import java.time.Instant;
 import java.util.List;
 
 import dev.telemetry.consent.ledger.ConsentCommand.RecordChoice;
@@ -41,10 +40,8 @@ public final class ConsentDecider {
         return event.match(
                 granted -> new ConsentState(version, Status.OPTED_IN, granted.at(), null),
                 withdrawn -> new ConsentState(version, Status.OPTED_OUT, withdrawn.at(), state.pendingErasure()),
-                erasure -> {
-                    Instant since = state.status() == Status.OPTED_OUT ? state.since() : erasure.at();
-                    return new ConsentState(version, Status.OPTED_OUT, since, erasure.receipt());
-                });
+                // Opted out since the erasure, whenever it opted out before: nothing earlier remains to tell.
+                erasure -> new ConsentState(version, Status.OPTED_OUT, erasure.at(), erasure.receipt()));
     }
 
     public static ConsentState fold(ConsentState state, List<ConsentEvent> events) {

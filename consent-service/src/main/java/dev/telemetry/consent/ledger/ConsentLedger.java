@@ -12,6 +12,9 @@ import java.util.UUID;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response.Status;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -25,13 +28,22 @@ import dev.telemetry.consent.outbox.OutboxRelayService;
 import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.Pseudonyms;
 import dev.telemetry.contract.Topics;
+import dev.telemetry.contract.consent.ErasureRequestedMessage;
+import dev.telemetry.edge.Problem;
+import dev.telemetry.edge.ProblemException;
 
 /**
  * Handles consent commands against a machine's stream: read the state, decide, then append with optimistic
  * concurrency. The append is one SQL statement, so one round trip and one transaction: the events, their outbox
- * messages, the new {@code consent_state} row and any erasure receipt are written together or not at all. A
- * concurrent append of the same version violates {@code PRIMARY KEY (stream_id, version)}; the command then runs
- * again on the new state.
+ * messages, the new {@code consent_state} row, any erasure receipt and the machine's key (made with its first opt-in
+ * or opt-out, deleted by an erasure request) are written together or not at all. A concurrent append of the same
+ * version violates {@code PRIMARY KEY (stream_id, version)}; the command then runs again on the new state.
+ *
+ * <p>
+ * A machine may change its consent at most {@code maxChangesPerDay} times in any 24 hours; beyond that an opt-in or
+ * opt-out that would change something is refused with 429 and the time until the oldest of those changes is a day
+ * old. Erasure requests are never refused. The same read that loads the state counts the changes, so the cap costs no
+ * round trip.
  */
 @ApplicationScoped
 public class ConsentLedger {
@@ -42,8 +54,27 @@ public class ConsentLedger {
             SELECT version, status, since, pending_erasure FROM consent_state WHERE stream_id = $1""";
 
     /**
+     * $1 stream, $2 the change cap, $3 a day ago: the state, the machine's key, and how many of its last $2 events
+     * were recorded in the last day (the oldest of them too). Walks at most $2 events of the stream.
+     */
+    private static final String READ_FOR_COMMAND = """
+            SELECT s.version, s.status, s.since, s.pending_erasure, k.key, recent.changes, recent.oldest
+            FROM (SELECT $1::text AS stream_id) m
+            LEFT JOIN consent_state s USING (stream_id)
+            LEFT JOIN machine_key k USING (stream_id)
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS changes, min(e.recorded_at) AS oldest
+                FROM (SELECT recorded_at FROM consent_event WHERE stream_id = $1 ORDER BY version DESC LIMIT $2) e
+                WHERE e.recorded_at > $3
+            ) recent""";
+
+    private static final String READ_KEY = "SELECT key FROM machine_key WHERE stream_id = $1";
+
+    /**
      * $1 stream, $2 schema version, $3..$7 the events (version, id, type, payload, time), $8 topic, $9 their
-     * integration messages, $10/$11 erasure receipts, $12..$15 the state after them.
+     * integration messages, $10/$11 erasure receipts, $12..$15 the state after them, $16 the machine's new key (null
+     * if it has one), $17 whether the events erase the machine: its key is deleted, and the personal fields of its
+     * events stored in clear before crypto-shredding (schema version 1) are redacted.
      */
     private static final String APPEND = """
             WITH appended AS (
@@ -60,22 +91,37 @@ public class ConsentLedger {
                 INSERT INTO erasure_receipt (receipt, stream_id, requested_at)
                 SELECT r.receipt, $1, r.requested_at
                 FROM unnest($10::uuid[], $11::timestamptz[]) AS r(receipt, requested_at)
+            ), keyed AS (
+                INSERT INTO machine_key (stream_id, key) SELECT $1, $16::bytea WHERE $16::bytea IS NOT NULL
+            ), shredded AS (
+                DELETE FROM machine_key WHERE stream_id = $1 AND $17::boolean
+            ), redacted AS (
+                UPDATE consent_event SET payload = '{}'
+                WHERE stream_id = $1 AND $17::boolean AND schema_version = 1 AND event_type <> 'erasure.requested'
             )
             INSERT INTO consent_state (stream_id, version, status, since, pending_erasure)
             VALUES ($1, $12, $13, $14, $15)
             ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status,
                 since = EXCLUDED.since, pending_erasure = EXCLUDED.pending_erasure""";
 
+    private static final Duration DAY = Duration.ofDays(1);
+
     private final Pool pool;
     private final Pseudonyms pseudonyms;
     private final Clock clock;
     private final OutboxRelayService relay;
+    private final int maxChangesPerDay;
 
-    ConsentLedger(Pool pool, Pseudonyms pseudonyms, Clock clock, OutboxRelayService relay) {
+    ConsentLedger(Pool pool, Pseudonyms pseudonyms, Clock clock, OutboxRelayService relay,
+            @ConfigProperty(name = "ledger.max-changes-per-day") int maxChangesPerDay) {
+        if (maxChangesPerDay < 1) {
+            throw new IllegalArgumentException("ledger.max-changes-per-day must be at least 1");
+        }
         this.pool = pool;
         this.pseudonyms = pseudonyms;
         this.clock = clock;
         this.relay = relay;
+        this.maxChangesPerDay = maxChangesPerDay;
     }
 
     /** The state after the command, and the events it recorded (none if it changed nothing). */
@@ -110,9 +156,38 @@ public class ConsentLedger {
         return stateOf(pseudonyms.of(anonymousId));
     }
 
-    public Uni<List<StoredEvent>> history(String anonymousId) {
+    /** One event of a machine's history as it can still be read. */
+    public record Recorded(long version, String type, Instant at, ConsentEvent event) {
+    }
+
+    /**
+     * The machine's events from its last erasure request on (all of them if it never asked for one): an erasure
+     * leaves only itself, the tombstone "erased at T", and what was recorded after it.
+     */
+    public Uni<List<Recorded>> history(String anonymousId) {
         String stream = pseudonyms.of(anonymousId);
-        return Panache.withSession(() -> StoredEvent.<StoredEvent>list("streamId = ?1 order by version", stream));
+        return pool.preparedQuery(READ_KEY).execute(Tuple.of(stream))
+                .map(rows -> rows.size() == 0 ? null : key(rows.iterator().next()))
+                .chain(key -> Panache.withSession(() -> StoredEvent.<StoredEvent>list(
+                        "streamId = ?1 order by version", stream))
+                        .map(rows -> sinceLastErasure(rows, key)));
+    }
+
+    private static List<Recorded> sinceLastErasure(List<StoredEvent> rows, MachineKey key) {
+        int from = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            if (ErasureRequestedMessage.TYPE.equals(rows.get(i).eventType)) {
+                from = i;
+            }
+        }
+        return rows.subList(from, rows.size()).stream()
+                .map(row -> new Recorded(row.version, row.eventType, row.recordedAt, EventCodec.decode(row, key)))
+                .toList();
+    }
+
+    private static MachineKey key(Row row) {
+        io.vertx.mutiny.core.buffer.Buffer key = row.getBuffer("key");
+        return key == null ? null : MachineKey.of(key.getBytes());
     }
 
     private Uni<ConsentState> stateOf(String stream) {
@@ -122,23 +197,51 @@ public class ConsentLedger {
 
     private Uni<Outcome> attempt(String stream, Runnable beforeRegistering,
             Function<Instant, ConsentCommand> command) {
-        return stateOf(stream).chain(state -> {
-            List<ConsentEvent> events = ConsentDecider.decide(command.apply(now()), state);
-            if (events.isEmpty()) {
-                return Uni.createFrom().item(new Outcome(state, events));
-            }
-            if (state.version() == 0) {
-                beforeRegistering.run();
-            }
-            ConsentState next = ConsentDecider.fold(state, events);
-            return pool.preparedQuery(APPEND).execute(append(stream, state.version(), events, next))
-                    .onFailure(ConsentLedger::lostTheRace)
-                    .transform(lost -> new ConcurrentAppend(stream, state.version() + 1))
-                    .replaceWith(new Outcome(next, events));
-        });
+        Instant now = now();
+        return pool.preparedQuery(READ_FOR_COMMAND)
+                .execute(Tuple.of(stream, maxChangesPerDay, utc(now.minus(DAY))))
+                .map(rows -> rows.iterator().next())
+                .chain(row -> decideAndAppend(stream, beforeRegistering, command.apply(now), row, now));
     }
 
-    private static Tuple append(String stream, long expectedVersion, List<ConsentEvent> events, ConsentState next) {
+    private Uni<Outcome> decideAndAppend(String stream, Runnable beforeRegistering, ConsentCommand command, Row row,
+            Instant now) {
+        ConsentState state = row.getLong("version") == null ? ConsentState.INITIAL : state(row);
+        List<ConsentEvent> events = ConsentDecider.decide(command, state);
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(new Outcome(state, events));
+        }
+        if (state.version() == 0) {
+            beforeRegistering.run();
+        }
+        boolean choice = command.match(recordChoice -> true, requestErasure -> false);
+        if (choice && row.getLong("changes") >= maxChangesPerDay) {
+            Instant allowedAgain = row.getOffsetDateTime("oldest").toInstant().plus(DAY);
+            throw tooManyChanges(Math.max(1, Duration.between(now, allowedAgain).toSeconds() + 1));
+        }
+        MachineKey existing = key(row);
+        MachineKey newKey = existing == null && choice ? MachineKey.generate() : null;
+        ConsentState next = ConsentDecider.fold(state, events);
+        return pool.preparedQuery(APPEND)
+                .execute(append(stream, state.version(), events, next, existing != null ? existing : newKey, newKey))
+                .onFailure(ConsentLedger::lostTheRace)
+                .transform(lost -> new ConcurrentAppend(stream, state.version() + 1))
+                .replaceWith(new Outcome(next, events));
+    }
+
+    private ProblemException tooManyChanges(long retryAfterSeconds) {
+        return new ProblemException(Problem.of(Status.TOO_MANY_REQUESTS, "too-many-consent-changes",
+                "Too many consent changes", "This machine changed its consent " + maxChangesPerDay
+                        + " times in the last 24 hours; try again after Retry-After seconds."),
+                retryAfterSeconds);
+    }
+
+    /**
+     * @param key the machine's key, to seal the events' personal fields
+     * @param newKey the same key if it is new (stored with the events), else null
+     */
+    private static Tuple append(String stream, long expectedVersion, List<ConsentEvent> events, ConsentState next,
+            MachineKey key, MachineKey newKey) {
         int n = events.size();
         Long[] versions = new Long[n];
         UUID[] ids = new UUID[n];
@@ -153,7 +256,7 @@ public class ConsentLedger {
             versions[i] = expectedVersion + 1 + i;
             ids[i] = UUID.randomUUID();
             types[i] = event.type();
-            payloads[i] = EventCodec.encode(event);
+            payloads[i] = EventCodec.encode(event, ids[i], key);
             times[i] = utc(event.at());
             messages[i] = IntegrationJson.write(EventCodec.toMessage(ids[i], stream, versions[i], event));
             if (event instanceof ErasureRequested erasure) {
@@ -164,12 +267,15 @@ public class ConsentLedger {
         return Tuple.tuple(List.of(stream, EventCodec.SCHEMA_VERSION, versions, ids, types, payloads, times,
                 Topics.CONSENT, messages, receipts.toArray(UUID[]::new), requested.toArray(OffsetDateTime[]::new),
                 next.version(), next.status().name(), utc(next.since())))
-                .addValue(next.pendingErasure());
+                .addValue(next.pendingErasure())
+                .addValue(newKey == null ? null : io.vertx.core.buffer.Buffer.buffer(newKey.bytes()))
+                .addValue(!receipts.isEmpty());
     }
 
+    /** Another writer appended this version first, or made the machine's first key first. */
     private static boolean lostTheRace(Throwable failure) {
         return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
-                && "consent_event_pkey".equals(pg.getConstraint());
+                && ("consent_event_pkey".equals(pg.getConstraint()) || "machine_key_pkey".equals(pg.getConstraint()));
     }
 
     static ConsentState state(Row row) {

@@ -93,7 +93,8 @@ public class ConsentResource {
 
     @GET
     @Path("/history")
-    @Operation(summary = "The machine's consent events in order (audit trail)")
+    @Operation(summary = "The machine's consent events in order (audit trail); after an erasure request only the "
+            + "request itself and what followed it")
     public Uni<List<HistoryEntry>> history(@PathParam("anonymousId") String anonymousId) {
         requireAnonymousId(anonymousId);
         return ledger.history(anonymousId).map(rows -> {
@@ -108,9 +109,8 @@ public class ConsentResource {
     @Path("/data")
     @Operation(summary = "Request erasure of the machine's data; also opts it out", description = "202 with a receipt to follow at /v1/erasures/{receipt}. Repeating it before a new opt-in "
             + "returns the same receipt.")
-    public Uni<Response> erase(@PathParam("anonymousId") String anonymousId, @Context HttpServerRequest client) {
+    public Uni<Response> erase(@PathParam("anonymousId") String anonymousId) {
         requireAnonymousId(anonymousId);
-        limits.change(client);
         return ledger.handle(anonymousId, now -> new RequestErasure(UUID.randomUUID(), now))
                 .chain(outcome -> Panache.withSession(
                         () -> ErasureReceipt.<ErasureReceipt>findById(outcome.state().pendingErasure())))
@@ -136,13 +136,12 @@ public class ConsentResource {
         return new ConsentStatus(anonymousId, state.optedIn(), state.since(), state.version());
     }
 
-    private static HistoryEntry entry(StoredEvent row) {
-        return EventCodec.decode(row).match(
-                granted -> new HistoryEntry(row.version, row.eventType, row.recordedAt, granted.os(), granted.build(),
+    private static HistoryEntry entry(ConsentLedger.Recorded row) {
+        return row.event().match(
+                granted -> new HistoryEntry(row.version(), row.type(), row.at(), granted.os(), granted.build(),
                         granted.source(), null),
-                withdrawn -> new HistoryEntry(row.version, row.eventType, row.recordedAt, withdrawn.os(),
-                        withdrawn.build(), withdrawn.source(), null),
-                erasure -> new HistoryEntry(row.version, row.eventType, row.recordedAt, null, null, null,
-                        erasure.receipt()));
+                withdrawn -> new HistoryEntry(row.version(), row.type(), row.at(), withdrawn.os(), withdrawn.build(),
+                        withdrawn.source(), null),
+                erasure -> new HistoryEntry(row.version(), row.type(), row.at(), null, null, null, erasure.receipt()));
     }
 }

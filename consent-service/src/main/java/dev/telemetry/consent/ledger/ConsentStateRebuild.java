@@ -103,7 +103,7 @@ public class ConsentStateRebuild {
                     finished.addAll(finish());
                     state = ConsentState.INITIAL;
                 }
-                state = ConsentDecider.evolve(state, EventCodec.decode(stored(row)));
+                state = ConsentDecider.evolve(state, EventCodec.decode(stored(row), null));
                 lastStream = stream;
                 lastVersion = row.getLong("version");
             }

@@ -95,12 +95,12 @@ class ConsentDeciderTest {
     }
 
     @Test
-    void erasureOfAnOptedOutMachineKeepsTheTimeItOptedOut() {
+    void erasureOfAnOptedOutMachineLeavesOnlyTheTimeOfTheErasure() {
         ConsentState optedOut = given(new ConsentWithdrawn("linux", "1", "prompt", T1));
 
         ConsentState state = ConsentDecider.fold(optedOut,
                 ConsentDecider.decide(new RequestErasure(RECEIPT, T2), optedOut));
 
-        assertThat(state).isEqualTo(new ConsentState(2, Status.OPTED_OUT, T1, RECEIPT));
+        assertThat(state).isEqualTo(new ConsentState(2, Status.OPTED_OUT, T2, RECEIPT));
     }
 }

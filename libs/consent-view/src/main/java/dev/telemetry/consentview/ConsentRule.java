@@ -21,9 +21,11 @@ import dev.telemetry.consentview.ConsentTimeline.Kind;
  * <li>Otherwise, if a consent decision that would cover the event could still be on its way to the collector (the
  * collector has not consumed the consent log up to {@code timestamp + skew}), the client should retry:
  * {@code consent_pending}.</li>
- * <li>Otherwise it is rejected: {@code after_opt_out} if captured after the machine's last opt-out,
- * {@code no_consent} if the machine never opted in or was not opted in at that time.</li>
+ * <li>Otherwise it is rejected: {@code after_opt_out} if captured after the machine's last opt-out (an erasure
+ * request is one), {@code no_consent} if the machine never opted in or was not opted in at that time.</li>
  * </ol>
+ * The timeline holds only what these steps can still need ({@link ConsentTimeline#append}), so judging an event walks
+ * a bounded list.
  */
 public final class ConsentRule {
 
@@ -79,11 +81,20 @@ public final class ConsentRule {
         if (consumedUpTo.isBefore(capturedAt.plus(skew))) {
             return new Verdict(Outcome.RETRY, "consent_pending");
         }
-        Period last = periods.isEmpty() ? null : periods.get(periods.size() - 1);
-        if (last != null && last.end() != null && !capturedAt.isBefore(last.end())) {
+        Instant lastOptOut = periods.isEmpty() ? erasedAt(timeline) : periods.get(periods.size() - 1).end();
+        if (lastOptOut != null && !capturedAt.isBefore(lastOptOut)) {
             return Verdict.reject("after_opt_out");
         }
         return Verdict.reject("no_consent");
+    }
+
+    /**
+     * An erasure request opts the machine out, and the timeline keeps nothing before it ({@link ConsentTimeline#append}):
+     * the erasure marker stands for the opt-out it was.
+     */
+    private static Instant erasedAt(ConsentTimeline timeline) {
+        List<Entry> entries = timeline.entries();
+        return !entries.isEmpty() && entries.get(0).kind() == Kind.ERASED ? entries.get(0).at() : null;
     }
 
     private boolean covers(Period period, Instant capturedAt) {

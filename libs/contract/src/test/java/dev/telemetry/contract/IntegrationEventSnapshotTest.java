@@ -85,6 +85,16 @@ class IntegrationEventSnapshotTest {
     }
 
     @Test
+    void consentDecisionsWithoutPersonalFieldsOmitThemAndReadBack() {
+        ConsentWithdrawnMessage withdrawn = new ConsentWithdrawnMessage(EVENT_ID, PSEUDONYM, 2, AT, null, null, null);
+
+        String json = IntegrationJson.write(withdrawn);
+
+        assertThat(json).doesNotContain("\"os\"").doesNotContain("\"build\"").doesNotContain("\"source\"");
+        assertThat(IntegrationJson.read(json, ConsentMessage.class)).isEqualTo(withdrawn);
+    }
+
+    @Test
     void readerRefusesNewerSchemaVersionsAndUnknownTypes() {
         String granted = IntegrationJson
                 .write(new ConsentGrantedMessage(EVENT_ID, PSEUDONYM, 1, AT, "linux", "1", "prompt"));

@@ -95,6 +95,9 @@ class SuiteEndToEndIT {
         for (int i = 0; i < REGULAR; i++) {
             String os = i < 17 ? "linux" : i < 27 ? "darwin" : "windows";
             String build = i % 4 == 3 ? "1.1.0" : i == 5 || i == 20 ? "0.9.0" : "1.0.0";
+            if (i == REGULAR - 1) {
+                build = "7.31.4-erasureprobe"; // the eraser's: a build no other machine has, to search for
+            }
             regular.add(machine("m" + i, os, build, true, suite.collector(), suiteClock));
         }
         Machine toggler = regular.get(3);
@@ -149,7 +152,7 @@ class SuiteEndToEndIT {
             assertThat(leaver.push()).as(leaver + " after --off").isEqualTo(new PushOutcome(0, 0));
         }
 
-        requestsErasure(eraser, deadline);
+        String receipt = requestsErasure(eraser, deadline);
 
         for (Machine machine : everyone) {
             machine.drain(deadline);
@@ -190,6 +193,7 @@ class SuiteEndToEndIT {
                     .noneMatch(text -> text.contains(machine.anonymousId()));
         }
         assertNoLogHoldsAnAnonymousIdOrABody(everyone);
+        new ErasureScan(suite).assertOnlyTheTombstoneRemains(eraser, receipt);
     }
 
     /**
@@ -237,8 +241,8 @@ class SuiteEndToEndIT {
         assertThat(count(proxy.takeAnswered(), "duplicate")).isEqualTo(events);
     }
 
-    /** Erasure from the CLI: confirmed once report-service has removed the machine everywhere. */
-    private static void requestsErasure(Machine eraser, Instant deadline) throws InterruptedException {
+    /** Erasure from the CLI: confirmed once report-service has removed the machine everywhere. Returns the receipt. */
+    private static String requestsErasure(Machine eraser, Instant deadline) throws InterruptedException {
         eraser.drain(deadline);
         String receipt = eraser.requestErasure();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(
@@ -249,6 +253,7 @@ class SuiteEndToEndIT {
         assertThat(eraser.client.status().state()).isEqualTo(State.OFF);
         eraser.use("stop", Map.of("uptime_s", 5));
         assertThat(eraser.push()).as("nothing is captured after an erasure").isEqualTo(new PushOutcome(0, 0));
+        return receipt;
     }
 
     /** One CF Dev session: start (succeeding or failing), some work, stop. Returns the events captured. */

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionException;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import dev.telemetry.apikeys.KeyFiles;
+import dev.telemetry.contract.Topics;
 import dev.telemetry.infra.LocalKafka;
 import dev.telemetry.infra.LocalPostgres;
 import dev.telemetry.infra.Ports;
@@ -67,6 +68,7 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
             KeyFiles.write(KeyFiles.generate(), keyDirectory);
             postgres = pg.join();
             kafka = broker.join();
+            kafka.ensureTopics(Topics.settings());
         } catch (IOException | CompletionException e) {
             pg.thenAccept(RealInfrastructure::closeQuietly);
             broker.thenAccept(RealInfrastructure::closeQuietly);

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import dev.telemetry.contract.Topics;
 import dev.telemetry.infra.LocalKafka;
 import dev.telemetry.infra.LocalPostgres;
 
@@ -185,6 +186,16 @@ public final class Suite implements AutoCloseable {
         return keys;
     }
 
+    /** The key of the services' pseudonyms: for tests that look for one machine's traces. */
+    public String pseudonymKey() {
+        return keys.pseudonymKey();
+    }
+
+    /** JDBC URL of {@code service}'s database (user and password {@code postgres}). */
+    public String jdbcUrl(String service) {
+        return postgres.jdbcUrl(database(service));
+    }
+
     /** The broker's address, for tests that read the topics or the consumer groups. */
     public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
@@ -254,6 +265,7 @@ public final class Suite implements AutoCloseable {
         }
         abortIfClosed();
         out.println("PostgreSQL and Kafka are up");
+        kafka.ensureTopics(Topics.settings());
         for (String service : SERVICES) {
             postgres.createDatabaseIfMissing(database(service));
         }

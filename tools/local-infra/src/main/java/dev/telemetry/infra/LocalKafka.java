@@ -16,7 +16,11 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * A real single-node KRaft Kafka broker (broker and controller in one process) in its own JVM, started
@@ -64,6 +68,36 @@ public final class LocalKafka implements AutoCloseable {
     /** The broker JVM's process id. */
     public synchronized long brokerPid() {
         return broker.pid();
+    }
+
+    /**
+     * Creates these topics with their settings ({@code retention.ms} and the like) if they are missing, and gives
+     * existing ones the settings; partitions and replication are the broker's defaults.
+     */
+    public void ensureTopics(Map<String, Map<String, String>> settings) throws IOException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            java.util.Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            Map<ConfigResource, java.util.Collection<AlterConfigOp>> changes = new java.util.HashMap<>();
+            settings.forEach((topic, config) -> {
+                if (existing.contains(topic)) {
+                    changes.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), config.entrySet().stream()
+                            .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()),
+                                    AlterConfigOp.OpType.SET))
+                            .toList());
+                } else {
+                    missing.add(new NewTopic(topic, java.util.Optional.empty(), java.util.Optional.empty())
+                            .configs(config));
+                }
+            });
+            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            admin.incrementalAlterConfigs(changes).all().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("cannot create the suite's topics: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while creating the suite's topics", e);
+        }
     }
 
     public Path logFile() {

@@ -7,12 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -30,6 +33,27 @@ class LocalKafkaTest {
 
             assertThat(readAll(kafka, 2)).containsExactly("before-restart", "after-restart");
         }
+    }
+
+    @Test
+    void suiteTopicsGetTheirRetentionWhetherNewOrAlreadyThere() throws Exception {
+        try (LocalKafka kafka = LocalKafka.start(null, Ports.free(), Ports.free(), null)) {
+            send(kafka, "auto-created with the broker's default retention");
+
+            kafka.ensureTopics(Map.of("local-kafka-test", Map.of("retention.ms", "-1"),
+                    "local-kafka-new", Map.of("retention.ms", "10368000000")));
+
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers()))) {
+                assertThat(retention(admin, "local-kafka-test")).isEqualTo("-1");
+                assertThat(retention(admin, "local-kafka-new")).isEqualTo("10368000000");
+            }
+        }
+    }
+
+    private static String retention(Admin admin, String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms").value();
     }
 
     private static void send(LocalKafka kafka, String value) throws Exception {

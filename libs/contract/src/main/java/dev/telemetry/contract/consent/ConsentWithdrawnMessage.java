@@ -4,10 +4,17 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Function;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * The machine opted out (or answered "no" at the first prompt) at {@code occurredAt}; nothing it captures
  * afterwards may be collected.
+ *
+ * <p>
+ * {@code os}, {@code build} and {@code source} are optional and no longer sent (absent since issue 12: no
+ * consumer needs them, and what is not published needs no erasing); messages published before carry them.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ConsentWithdrawnMessage(UUID eventId, String pseudonym, long version, Instant occurredAt, String os,
         String build, String source) implements ConsentMessage {
 
