@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 
 import org.awaitility.Awaitility;
 
@@ -72,6 +73,17 @@ enum Fault {
                     .until(() -> truth.acceptedCount() > before);
             suite.kill("report-service");
             suite.restart("report-service");
+        }
+    },
+    POISON_MESSAGES(
+            "poison messages (not JSON, unknown type, newer schema, content missing) on every partition of every consumed topic") {
+        @Override
+        void inject(Suite suite, GroundTruth truth) throws InterruptedException {
+            try {
+                PoisonMessages.write(suite.kafkaBootstrap());
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("Kafka refused a poison message", e);
+            }
         }
     };
 

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,6 +171,8 @@ class FaultInjectionIT {
         OUTCOMES.add(outcome);
         System.out.println(Outcome.header() + "\n" + outcome.row());
 
+        assertThat(answers.keySet()).as("push answers: a fault is answered 503 or 429, never another 5xx")
+                .noneMatch(status -> status.startsWith("5") && !status.equals("503"));
         assertThat(lost).as("events answered accepted but not counted").isEmpty();
         assertThat(shown).as("events in the preview (every phase so far) vs ground truth").isEqualTo(expectedTotal);
         assertThat(rejectedCounted).as("events answered rejected but counted").isEmpty();
@@ -217,10 +220,15 @@ class FaultInjectionIT {
     private static long previewTotal() throws IOException, InterruptedException {
         ZonedDateTime now = Instant.now().atZone(ZoneOffset.UTC);
         String quarter = now.getYear() + "-Q" + ((now.getMonthValue() - 1) / 3 + 1);
-        HttpResponse<String> preview = HTTP.send(HttpRequest
-                .newBuilder(suite.report().resolve("/v1/admin/reports/" + quarter + "/preview"))
-                .header("Authorization", "Bearer " + suite.adminKey()).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> preview;
+        try {
+            preview = HTTP.send(HttpRequest
+                    .newBuilder(suite.report().resolve("/v1/admin/reports/" + quarter + "/preview"))
+                    .header("Authorization", "Bearer " + suite.adminKey()).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException busy) {
+            return -1; // a restarted report-service catching up answers slowly: not yet a verdict
+        }
         if (preview.statusCode() != 200) {
             return -1;
         }
