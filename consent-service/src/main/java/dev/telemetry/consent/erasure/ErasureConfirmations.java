@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Metrics;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -38,6 +39,7 @@ public class ErasureConfirmations {
         } catch (IntegrationJson.UnreadableEventException e) {
             // Never log the payload; the reason is enough to find the producer's bug.
             LOG.errorf("skipping an unreadable message on %s: %s", Topics.ERASURES, e.getMessage());
+            Metrics.counter("telemetry_messages_unreadable_total", "topic", Topics.ERASURES).increment();
             return Uni.createFrom().voidItem();
         }
         return Panache.withTransaction(() -> ProcessedMessage

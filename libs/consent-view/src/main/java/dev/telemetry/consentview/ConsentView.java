@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Metrics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,6 +36,8 @@ import dev.telemetry.contract.consent.ConsentWatermark;
 public class ConsentView {
 
     private static final Logger LOG = Logger.getLogger(ConsentView.class);
+    /** Messages skipped because no reader of this version can use them, by topic (every consumer counts alike). */
+    public static final String UNREADABLE_METRIC = "telemetry_messages_unreadable_total";
 
     /**
      * Applies one record of the consent topic: a watermark, or a consent message. Returns the message if it was news
@@ -53,6 +56,7 @@ public class ConsentView {
             // Never log the payload; where it is and why is enough to find the producer's bug.
             LOG.errorf("skipping unreadable message at %s-%d@%d: %s", Topics.CONSENT, record.partition(),
                     record.offset(), e.getMessage());
+            Metrics.counter(UNREADABLE_METRIC, "topic", Topics.CONSENT).increment();
             return Uni.createFrom().item(Optional.empty());
         }
     }

@@ -4,11 +4,20 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Function;
 
+import dev.telemetry.contract.Required;
+
 /** The machine opted in at {@code occurredAt}; events it captures from then on may be collected. */
 public record ConsentGrantedMessage(UUID eventId, String pseudonym, long version, Instant occurredAt, String os,
         String build, String source) implements ConsentMessage {
 
     public static final String TYPE = "consent.granted";
+
+    public ConsentGrantedMessage {
+        Required.present(eventId, "eventId");
+        Required.present(pseudonym, "pseudonym");
+        Required.streamVersion(version);
+        Required.present(occurredAt, "occurredAt");
+    }
 
     @Override
     public <R> R match(Function<ConsentGrantedMessage, R> granted, Function<ConsentWithdrawnMessage, R> withdrawn,
