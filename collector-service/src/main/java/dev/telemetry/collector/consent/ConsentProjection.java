@@ -1,5 +1,7 @@
 package dev.telemetry.collector.consent;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,6 +27,9 @@ public class ConsentProjection {
 
     @Incoming("consent-in")
     public Uni<Void> apply(ConsumerRecord<String, String> record) {
-        return pool.withTransaction(tx -> view.consume(tx, record)).replaceWithVoid();
+        // A failed transaction (the database down) changed nothing and applying is idempotent: try again, rather
+        // than fail the channel for good and leave the collector unready until restarted by hand.
+        return pool.withTransaction(tx -> view.consume(tx, record)).replaceWithVoid()
+                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely();
     }
 }

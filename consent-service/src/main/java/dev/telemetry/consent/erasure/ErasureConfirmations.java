@@ -1,6 +1,7 @@
 package dev.telemetry.consent.erasure;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -42,9 +43,12 @@ public class ErasureConfirmations {
             Metrics.counter("telemetry_messages_unreadable_total", "topic", Topics.ERASURES).increment();
             return Uni.createFrom().voidItem();
         }
+        // A failed transaction (the database down) changed nothing and the message id makes it idempotent: try
+        // again, rather than fail the channel for good.
         return Panache.withTransaction(() -> ProcessedMessage
                 .seenBefore(confirmation.eventId(), Topics.ERASURES, clock.instant())
-                .chain(seen -> seen ? Uni.createFrom().voidItem() : complete(confirmation)));
+                .chain(seen -> seen ? Uni.createFrom().voidItem() : complete(confirmation)))
+                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely();
     }
 
     private static Uni<Void> complete(ErasureCompleted confirmation) {
