@@ -1,6 +1,7 @@
 package dev.telemetry.report.projection;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -60,7 +61,10 @@ public class ConsentProjection {
                 .chain(() -> view.consume(tx, record))
                 .call(news -> news.isPresent() ? effects(tx, news.get()) : Uni.createFrom().voidItem()))
                 // Confirmed again on redelivery too: the confirmation may be what was lost.
-                .chain(() -> confirmIfErasure(record));
+                .chain(() -> confirmIfErasure(record))
+                // A failed transaction (the database down) changed nothing and applying is idempotent: try again,
+                // rather than fail the channel for good.
+                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely();
     }
 
     private Uni<Void> confirmIfErasure(ConsumerRecord<String, String> record) {
