@@ -41,6 +41,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.telemetry.contract.Pseudonyms;
+import dev.telemetry.contract.Topics;
 import dev.telemetry.launcher.Suite;
 
 /**
@@ -177,6 +178,23 @@ class FaultInjectionIT {
         assertThat(shown).as("events in the preview (every phase so far) vs ground truth").isEqualTo(expectedTotal);
         assertThat(rejectedCounted).as("events answered rejected but counted").isEmpty();
         assertThat(decisionsLost).as("consent decisions answered 2xx but not applied").isZero();
+        if (fault == Fault.POISON_MESSAGES) {
+            int perConsumer = PoisonMessages.of("any").size() * 3; // on each of the topic's 3 partitions
+            assertThat(unreadableCounted("collector-service", Topics.CONSENT)).isGreaterThanOrEqualTo(perConsumer);
+            assertThat(unreadableCounted("report-service", Topics.CONSENT)).isGreaterThanOrEqualTo(perConsumer);
+            assertThat(unreadableCounted("report-service", Topics.USAGE)).isGreaterThanOrEqualTo(perConsumer);
+            assertThat(unreadableCounted("consent-service", Topics.ERASURES)).isGreaterThanOrEqualTo(perConsumer);
+        }
+    }
+
+    /** {@code telemetry_messages_unreadable_total} of one consumer and topic, from its Prometheus metrics. */
+    private static double unreadableCounted(String service, String topic) throws IOException, InterruptedException {
+        String metrics = HTTP.send(HttpRequest.newBuilder(suite.management(service).resolve("/q/metrics"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines()
+                .filter(line -> line.startsWith("telemetry_messages_unreadable_total{")
+                        && line.contains("topic=\"" + topic + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     private static void awaitAccepted(int more) {
