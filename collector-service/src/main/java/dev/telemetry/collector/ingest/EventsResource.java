@@ -88,15 +88,24 @@ public class EventsResource {
     @APIResponse(responseCode = "413", description = "More than 500 events or more than 512 KiB")
     @APIResponse(responseCode = "415", description = "Not application/json or an unsupported Content-Encoding")
     @APIResponse(responseCode = "429", description = "Rate limit of this API key from this client address; see Retry-After")
-    @APIResponse(responseCode = "503", description = "Event log unavailable, nothing accepted; see Retry-After")
+    @APIResponse(responseCode = "503", description = "Event log or consent view unavailable, nothing acknowledged; see Retry-After")
     public Uni<PushResult> push(byte[] body, @HeaderParam(HttpHeaders.CONTENT_ENCODING) String encoding,
             @Context HttpServerRequest client) {
         rateLimiter.acquire(apiKey.getTokenID(), client);
         List<JsonNode> events = events(body, encoding);
-        return ingest.push(events, true)
+        return unavailableAs503(ingest.push(events, true)
                 .onFailure(IngestService.LogUnavailableException.class)
                 .transform(e -> new ProblemException(Problem.of(Status.SERVICE_UNAVAILABLE, "log-unavailable",
-                        "Event log unavailable", "Nothing from this push was accepted; push it again later."),
+                        "Event log unavailable", "Nothing from this push was acknowledged; push the same events "
+                                + "again later (some may have been written: they are answered duplicate)."),
+                        config.retryAfterSeconds())));
+    }
+
+    /** Without its consent view (database down) the collector can judge nothing: 503, never a 500. */
+    private <T> Uni<T> unavailableAs503(Uni<T> answer) {
+        return answer.onFailure(IngestService.ConsentUnavailableException.class)
+                .transform(e -> new ProblemException(Problem.of(Status.SERVICE_UNAVAILABLE, "consent-unavailable",
+                        "Consent view unavailable", "Nothing from this push was accepted; push it again later."),
                         config.retryAfterSeconds()));
     }
 
@@ -108,7 +117,7 @@ public class EventsResource {
     public Uni<PushResult> validate(byte[] body, @HeaderParam(HttpHeaders.CONTENT_ENCODING) String encoding,
             @Context HttpServerRequest client) {
         rateLimiter.acquire(apiKey.getTokenID(), client);
-        return ingest.push(events(body, encoding), false);
+        return unavailableAs503(ingest.push(events(body, encoding), false));
     }
 
     private List<JsonNode> events(byte[] body, String encoding) {

@@ -79,23 +79,26 @@ public class IngestService {
         }
         Set<String> machines = new HashSet<>(pseudonymByMachine.values());
         Instant consumedUpTo = freshness.consumedUpTo();
-        return consent.timelines(pool, machines).chain(timelines -> {
-            List<EventResult> results = new ArrayList<>();
-            List<UsageEvent> accepted = new ArrayList<>();
-            Set<String> seenInBatch = new HashSet<>();
-            for (int i = 0; i < checked.size(); i++) {
-                results.add(judge(i, checked.get(i), pseudonymOf.get(i), timelines, now, consumedUpTo, seenInBatch,
-                        accepted));
-            }
-            if (!store) {
-                return Uni.createFrom().item(PushResult.of(results));
-            }
-            return publisher.publish(accepted)
-                    .onFailure().transform(LogUnavailableException::new)
-                    .invoke(() -> accepted.forEach(event -> recentlyAccepted.put(key(event.pseudonym(),
-                            event.eventId().toString()), true)))
-                    .replaceWith(() -> PushResult.of(results));
-        });
+        return consent.timelines(pool, machines)
+                .onFailure().transform(ConsentUnavailableException::new)
+                .chain(timelines -> {
+                    List<EventResult> results = new ArrayList<>();
+                    List<UsageEvent> accepted = new ArrayList<>();
+                    Set<String> seenInBatch = new HashSet<>();
+                    for (int i = 0; i < checked.size(); i++) {
+                        results.add(
+                                judge(i, checked.get(i), pseudonymOf.get(i), timelines, now, consumedUpTo, seenInBatch,
+                                        accepted));
+                    }
+                    if (!store) {
+                        return Uni.createFrom().item(PushResult.of(results));
+                    }
+                    return publisher.publish(accepted)
+                            .onFailure().transform(LogUnavailableException::new)
+                            .invoke(() -> accepted.forEach(event -> recentlyAccepted.put(key(event.pseudonym(),
+                                    event.eventId().toString()), true)))
+                            .replaceWith(() -> PushResult.of(results));
+                });
     }
 
     private EventResult judge(int index, Checked checked, String pseudonym, Map<String, ConsentTimeline> timelines,
@@ -131,6 +134,13 @@ public class IngestService {
 
     private static String key(String pseudonym, String id) {
         return pseudonym + ":" + id;
+    }
+
+    /** The consent view could not be read (its database is down): 503, nothing was judged or written. */
+    public static final class ConsentUnavailableException extends RuntimeException {
+        ConsentUnavailableException(Throwable cause) {
+            super("the consent view is unavailable", cause);
+        }
     }
 
     /** Kafka did not acknowledge the batch: the push is answered 503 and nothing is reported accepted. */

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Metrics;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -39,6 +40,7 @@ public class ErasureConfirmations {
         } catch (IntegrationJson.UnreadableEventException e) {
             // Never log the payload; the reason is enough to find the producer's bug.
             LOG.errorf("skipping an unreadable message on %s: %s", Topics.ERASURES, e.getMessage());
+            Metrics.counter("telemetry_messages_unreadable_total", "topic", Topics.ERASURES).increment();
             return Uni.createFrom().voidItem();
         }
         // A failure (the database down) is retried with backoff until it succeeds, never given up: a failed message

@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Metrics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,6 +39,8 @@ import dev.telemetry.contract.consent.ConsentWatermark;
 public class ConsentView {
 
     private static final Logger LOG = Logger.getLogger(ConsentView.class);
+    /** Messages skipped because no reader of this version can use them, by topic (every consumer counts alike). */
+    public static final String UNREADABLE_METRIC = "telemetry_messages_unreadable_total";
 
     /**
      * Applies a batch of records of the consent topic, as polled, in one transaction of at most three statements: one
@@ -62,6 +65,7 @@ public class ConsentView {
                 // Never log the payload; where it is and why is enough to find the producer's bug.
                 LOG.errorf("skipping unreadable message at %s-%d@%d: %s", Topics.CONSENT, record.partition(),
                         record.offset(), e.getMessage());
+                Metrics.counter(UNREADABLE_METRIC, "topic", Topics.CONSENT).increment();
             }
         }
         // The watermarks commit with the messages before them on their partition (they are in this batch or

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -103,5 +104,22 @@ class IntegrationEventSnapshotTest {
                 ConsentMessage.class)).isInstanceOf(IntegrationJson.UnreadableEventException.class);
         assertThatThrownBy(() -> IntegrationJson.read(granted.replace("consent.granted", "consent.maybe"),
                 ConsentMessage.class)).isInstanceOf(IntegrationJson.UnreadableEventException.class);
+    }
+
+    @Test
+    void readerRefusesAKnownTypeWithoutItsContent() {
+        for (String type : List.of("consent.granted", "consent.withdrawn", "erasure.requested")) {
+            assertThatThrownBy(() -> IntegrationJson.read("{\"type\":\"" + type + "\",\"schemaVersion\":1}",
+                    ConsentMessage.class)).as(type).isInstanceOf(IntegrationJson.UnreadableEventException.class);
+        }
+        assertThatThrownBy(() -> IntegrationJson.read("{\"type\":\"usage.event\",\"schemaVersion\":1}",
+                UsageEvent.class)).isInstanceOf(IntegrationJson.UnreadableEventException.class);
+        assertThatThrownBy(() -> IntegrationJson.read("{\"type\":\"erasure.completed\",\"schemaVersion\":1}",
+                ErasureCompleted.class)).isInstanceOf(IntegrationJson.UnreadableEventException.class);
+        String grantedWithoutVersion = IntegrationJson
+                .write(new ConsentGrantedMessage(EVENT_ID, PSEUDONYM, 1, AT, "linux", "1", "prompt"))
+                .replace("\"version\":1,", "");
+        assertThatThrownBy(() -> IntegrationJson.read(grantedWithoutVersion, ConsentMessage.class))
+                .isInstanceOf(IntegrationJson.UnreadableEventException.class);
     }
 }

@@ -81,6 +81,7 @@ public class UsageProjection {
                 LOG.errorf("dropping unreadable message at %s-%d@%d: %s", Topics.USAGE, record.partition(),
                         record.offset(), e.getMessage());
                 dropped("unreadable", 1);
+                metrics.counter(ConsentView.UNREADABLE_METRIC, "topic", Topics.USAGE).increment();
             }
         }
         if (events.isEmpty()) {

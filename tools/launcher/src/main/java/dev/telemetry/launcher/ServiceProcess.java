@@ -30,6 +30,8 @@ final class ServiceProcess {
     private volatile OrphanGuard guard;
     private volatile boolean stopped;
     private volatile boolean trainingAotCache;
+    private volatile Path startedJar;
+    private volatile Map<String, String> startedEnvironment;
 
     ServiceProcess(String name, int port, Path log) {
         this.name = name;
@@ -39,6 +41,8 @@ final class ServiceProcess {
     }
 
     void start(Path quarkusRunJar, Map<String, String> environment) throws IOException {
+        startedJar = quarkusRunJar;
+        startedEnvironment = Map.copyOf(environment);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC"));
@@ -114,6 +118,13 @@ final class ServiceProcess {
         }
         stopped = true;
         guard.close();
+        if (process.isAlive()) {
+            try {
+                thaw(); // a frozen JVM would never act on SIGTERM
+            } catch (IllegalStateException exitedMeanwhile) {
+                // nothing to thaw
+            }
+        }
         process.destroy();
         try {
             // Writing a trained AOT cache at exit takes a while; never cut it short.
@@ -124,6 +135,42 @@ final class ServiceProcess {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Kills the JVM as a crash would ({@code SIGKILL}: no shutdown hook, no graceful shutdown). */
+    void kill() {
+        if (process == null) {
+            return;
+        }
+        stopped = true;
+        guard.close();
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code SIGSTOP}: the JVM keeps its sockets but answers nothing until {@link #thaw()}. */
+    void freeze() {
+        dev.telemetry.infra.Signals.send(process.pid(), "STOP");
+    }
+
+    void thaw() {
+        dev.telemetry.infra.Signals.send(process.pid(), "CONT");
+    }
+
+    /** Starts the service again as it was started last (same ports, environment and data). */
+    void restart() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        start(startedJar, startedEnvironment);
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     List<String> lastLogLines(int count) {

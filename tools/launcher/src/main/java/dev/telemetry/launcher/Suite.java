@@ -214,6 +214,74 @@ public final class Suite implements AutoCloseable {
         return services.stream().filter(ServiceProcess::hasExited).findFirst();
     }
 
+    // Fault injection: one process at a time, named "postgres", "kafka" or by its service name.
+
+    /** The processes {@link #kill}, {@link #freeze} and {@link #restart} act on. */
+    public static final List<String> PROCESSES = List.of("postgres", "kafka", "collector-service", "consent-service",
+            "report-service");
+
+    /**
+     * Crashes one process: {@code SIGKILL} for Kafka and the services; PostgreSQL gets its immediate shutdown
+     * ({@code SIGQUIT}: backends killed, no checkpoint, crash recovery on restart). Returns once it has exited.
+     */
+    public synchronized void kill(String process) throws IOException {
+        switch (process) {
+            case "postgres" -> postgres.crash();
+            case "kafka" -> kafka.kill();
+            default -> service(process).kill();
+        }
+    }
+
+    /** {@code SIGSTOP}: the process keeps its sockets open and answers nothing until {@link #thaw}. */
+    public synchronized void freeze(String process) {
+        switch (process) {
+            case "postgres" -> throw new UnsupportedOperationException("PostgreSQL is not frozen, only crashed");
+            case "kafka" -> kafka.freeze();
+            default -> service(process).freeze();
+        }
+    }
+
+    /** {@code SIGCONT} after {@link #freeze}. */
+    public synchronized void thaw(String process) {
+        switch (process) {
+            case "postgres" -> throw new UnsupportedOperationException("PostgreSQL is not frozen, only crashed");
+            case "kafka" -> kafka.thaw();
+            default -> service(process).thaw();
+        }
+    }
+
+    /**
+     * Starts a killed process again with its ports, data and environment. PostgreSQL and Kafka return once they
+     * accept clients; a service returns once its JVM runs (readiness is the caller's to watch: that is what a fault
+     * test measures).
+     */
+    public synchronized void restart(String process) throws IOException {
+        switch (process) {
+            case "postgres" -> postgres = postgres.restart();
+            case "kafka" -> kafka.restart();
+            default -> service(process).restart();
+        }
+    }
+
+    /** The process id of one process of the suite (e.g. to read its memory). */
+    public synchronized long pid(String process) {
+        return switch (process) {
+            case "postgres" -> postgres.pid();
+            case "kafka" -> kafka.brokerPid();
+            default -> service(process).pid();
+        };
+    }
+
+    /** The PostgreSQL server's port (the databases are named after the services, without "-service"). */
+    public int postgresPort() {
+        return ports.postgres();
+    }
+
+    /** Kafka's bootstrap servers, for a test that reads or writes the suite's topics. */
+    public String kafkaBootstrap() {
+        return kafka.bootstrapServers();
+    }
+
     /** Stops the services (gracefully), then Kafka, then PostgreSQL. */
     @Override
     public synchronized void close() {

@@ -118,6 +118,9 @@ public final class LocalKafka implements AutoCloseable {
             return;
         }
         guard.close();
+        if (broker.isAlive()) {
+            thawQuietly(); // a frozen broker would never act on SIGTERM
+        }
         broker.destroy();
         try {
             if (!broker.waitFor(30, TimeUnit.SECONDS)) {
@@ -130,9 +133,41 @@ public final class LocalKafka implements AutoCloseable {
         broker = null;
     }
 
+    /** Kills the broker as a crash would ({@code SIGKILL}: no clean shutdown); {@link #restart()} starts it again. */
+    public synchronized void kill() {
+        if (broker == null) {
+            return;
+        }
+        guard.close();
+        broker.destroyForcibly();
+        try {
+            broker.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Freezes the broker ({@code SIGSTOP}): connections stay open, nothing answers, until {@link #thaw()}. */
+    public synchronized void freeze() {
+        Signals.send(broker.pid(), "STOP");
+    }
+
+    /** Lets a frozen broker run on ({@code SIGCONT}). */
+    public synchronized void thaw() {
+        Signals.send(broker.pid(), "CONT");
+    }
+
     @Override
     public void close() {
         stop();
+    }
+
+    private void thawQuietly() {
+        try {
+            Signals.send(broker.pid(), "CONT");
+        } catch (IllegalStateException exitedMeanwhile) {
+            // nothing to thaw
+        }
     }
 
     private Path configFile() {

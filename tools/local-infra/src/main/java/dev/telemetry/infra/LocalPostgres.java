@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -23,10 +24,16 @@ public final class LocalPostgres implements AutoCloseable {
     private final EmbeddedPostgres server;
     private final long pid;
     private final OrphanGuard guard;
+    private final Path directory;
+    private final Path logFile;
+    private final boolean durable;
 
-    private LocalPostgres(EmbeddedPostgres server, long pid) {
+    private LocalPostgres(EmbeddedPostgres server, long pid, Path directory, Path logFile, boolean durable) {
         this.server = server;
         this.pid = pid;
+        this.directory = directory;
+        this.logFile = logFile;
+        this.durable = durable;
         // SIGINT is PostgreSQL's "fast shutdown": clients are gone with the JVM anyway.
         this.guard = OrphanGuard.watch(pid, "INT");
     }
@@ -56,7 +63,7 @@ public final class LocalPostgres implements AutoCloseable {
                 .setErrorRedirector(log)
                 .start();
         long pid = Long.parseLong(Files.readAllLines(directory.resolve("postmaster.pid")).get(0).trim());
-        return new LocalPostgres(server, pid);
+        return new LocalPostgres(server, pid, directory, logFile, durable);
     }
 
     /** The postmaster's process id. */
@@ -92,6 +99,29 @@ public final class LocalPostgres implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + database, e);
         }
+    }
+
+    /**
+     * PostgreSQL's immediate shutdown ({@code SIGQUIT} to the postmaster): every backend is killed, nothing is
+     * checkpointed, the next start runs crash recovery, as after a power cut. Returns once the server has exited; this
+     * object is spent, {@link #restart()} gives the next one.
+     */
+    public void crash() throws IOException {
+        guard.close();
+        Signals.send(pid, "QUIT");
+        if (!Signals.awaitExit(pid, Duration.ofSeconds(30))) {
+            throw new IOException("PostgreSQL (pid " + pid + ") did not exit after an immediate shutdown");
+        }
+        try {
+            server.close(); // releases the data directory's lock; its pg_ctl stop finds nothing left to stop
+        } catch (IOException | RuntimeException alreadyGone) {
+            // expected: the server is gone
+        }
+    }
+
+    /** Starts the server again on the same port and data (after {@link #crash()}): crash recovery runs first. */
+    public LocalPostgres restart() throws IOException {
+        return start(directory, port(), logFile, durable);
     }
 
     @Override

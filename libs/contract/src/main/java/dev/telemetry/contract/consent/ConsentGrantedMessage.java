@@ -6,7 +6,10 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** The machine opted in at {@code occurredAt}; events it captures from then on may be collected. *
+import dev.telemetry.contract.Required;
+
+/**
+ * The machine opted in at {@code occurredAt}; events it captures from then on may be collected.
  * <p>
  * {@code os}, {@code build} and {@code source} are optional and no longer sent (absent since issue 12: no
  * consumer needs them, and what is not published needs no erasing); messages published before carry them.
@@ -16,6 +19,13 @@ public record ConsentGrantedMessage(UUID eventId, String pseudonym, long version
         String build, String source) implements ConsentMessage {
 
     public static final String TYPE = "consent.granted";
+
+    public ConsentGrantedMessage {
+        Required.present(eventId, "eventId");
+        Required.present(pseudonym, "pseudonym");
+        Required.streamVersion(version);
+        Required.present(occurredAt, "occurredAt");
+    }
 
     @Override
     public <R> R match(Function<ConsentGrantedMessage, R> granted, Function<ConsentWithdrawnMessage, R> withdrawn,

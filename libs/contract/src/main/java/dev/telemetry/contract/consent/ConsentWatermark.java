@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 
 import dev.telemetry.contract.IntegrationEvent;
+import dev.telemetry.contract.Required;
 import dev.telemetry.contract.Topics;
 
 /**
@@ -21,6 +22,11 @@ import dev.telemetry.contract.Topics;
 public record ConsentWatermark(UUID eventId, Instant occurredAt, int partition) implements IntegrationEvent {
 
     public static final String TYPE = "consent.watermark";
+
+    public ConsentWatermark {
+        Required.present(eventId, "eventId");
+        Required.present(occurredAt, "occurredAt");
+    }
 
     /** A watermark concerns no machine. */
     @Override

@@ -6,6 +6,8 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.telemetry.contract.Required;
+
 /**
  * The machine opted out (or answered "no" at the first prompt) at {@code occurredAt}; nothing it captures
  * afterwards may be collected.
@@ -19,6 +21,13 @@ public record ConsentWithdrawnMessage(UUID eventId, String pseudonym, long versi
         String build, String source) implements ConsentMessage {
 
     public static final String TYPE = "consent.withdrawn";
+
+    public ConsentWithdrawnMessage {
+        Required.present(eventId, "eventId");
+        Required.present(pseudonym, "pseudonym");
+        Required.streamVersion(version);
+        Required.present(occurredAt, "occurredAt");
+    }
 
     @Override
     public <R> R match(Function<ConsentGrantedMessage, R> granted, Function<ConsentWithdrawnMessage, R> withdrawn,

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 
 import dev.telemetry.contract.IntegrationEvent;
+import dev.telemetry.contract.Required;
 import dev.telemetry.contract.Topics;
 
 /**
@@ -20,4 +21,11 @@ public record ErasureCompleted(UUID eventId, String pseudonym, Instant occurredA
             IntegrationEvent {
 
     public static final String TYPE = "erasure.completed";
+
+    public ErasureCompleted {
+        Required.present(eventId, "eventId");
+        Required.present(pseudonym, "pseudonym");
+        Required.present(occurredAt, "occurredAt");
+        Required.present(receipt, "receipt");
+    }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 
 import dev.telemetry.contract.IntegrationEvent;
+import dev.telemetry.contract.Required;
 import dev.telemetry.contract.Topics;
 
 /**
@@ -21,4 +22,12 @@ public record UsageEvent(UUID eventId, String pseudonym, Instant occurredAt, Str
         Map<String, Object> data, Instant receivedAt, String catalog) implements IntegrationEvent {
 
     public static final String TYPE = "usage.event";
+
+    public UsageEvent {
+        Required.present(eventId, "eventId");
+        Required.present(pseudonym, "pseudonym");
+        Required.present(occurredAt, "occurredAt");
+        Required.present(event, "event");
+        Required.present(receivedAt, "receivedAt");
+    }
 }
