@@ -1,18 +1,14 @@
 package dev.telemetry.collector.ingest;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.time.LocalDate;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.telemetry.contract.Pseudonyms;
 import dev.telemetry.contract.catalog.EventCatalog;
@@ -23,17 +19,19 @@ import dev.telemetry.contract.catalog.EventCatalog;
  */
 final class EventValidator {
 
-    private static final Set<String> FIELDS = Set.of("id", "event", "timestamp", "anonymousId", "os", "build", "data");
+    private static final String[] REQUIRED = {"event", "timestamp", "anonymousId", "os", "build"};
     private static final Map<String, String> NOT_A_STRING = Map.of("event", "unknown_event", "timestamp",
             "invalid_timestamp", "anonymousId", "invalid_anonymous_id", "os", "invalid_os", "build", "invalid_build");
-    private static final Pattern UUID_TEXT = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final Pattern UTC_INSTANT = Pattern.compile(
-            "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
+    /** Builds that passed the catalog's pattern: a fleet runs few, and the pattern is a regular expression. */
+    private static final int MAX_REMEMBERED_BUILDS = 1024;
+    /** Nanoseconds per unit of a fraction of n digits, by n. */
+    private static final long[] NANOS_PER_FRACTION_UNIT = {0, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000,
+            1_000, 100, 10, 1};
 
     private final EventCatalog catalog;
     private final Duration futureTolerance;
     private final Duration maxAge;
+    private final Set<String> validBuilds = ConcurrentHashMap.newKeySet();
 
     EventValidator(EventCatalog catalog, Duration futureTolerance, Duration maxAge) {
         this.catalog = catalog;
@@ -53,48 +51,39 @@ final class EventValidator {
         }
     }
 
-    Checked check(JsonNode node, Instant now) {
-        if (!node.isObject()) {
+    Checked check(RawEvent event, Instant now) {
+        if (!event.object) {
             return Checked.rejected(null, "invalid_event", "an event must be a JSON object");
         }
-        JsonNode idNode = node.get("id");
-        if (idNode == null || idNode.isNull()) {
+        if (RawEvent.missing(event.id)) {
             return Checked.rejected(null, "missing_field", "id is required");
         }
-        if (!idNode.isTextual() || !UUID_TEXT.matcher(idNode.asText()).matches()) {
+        UUID id = event.id instanceof String text ? uuid(text) : null;
+        if (id == null) {
             return Checked.rejected(null, "invalid_id", "id must be a UUID");
         }
-        UUID id = UUID.fromString(idNode.asText());
         String idText = id.toString();
 
-        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                return Checked.rejected(idText, "unknown_field", "'" + sanitise(name) + "' is not an event field");
+        if (event.unknownField != null) {
+            return Checked.rejected(idText, "unknown_field",
+                    "'" + sanitise(event.unknownField) + "' is not an event field");
+        }
+        Object[] required = {event.event, event.timestamp, event.anonymousId, event.os, event.build};
+        for (int i = 0; i < required.length; i++) {
+            if (RawEvent.missing(required[i])) {
+                return Checked.rejected(idText, "missing_field", REQUIRED[i] + " is required");
+            }
+            if (!(required[i] instanceof String)) {
+                return Checked.rejected(idText, NOT_A_STRING.get(REQUIRED[i]), REQUIRED[i] + " must be a string");
             }
         }
-        for (String required : new String[]{"event", "timestamp", "anonymousId", "os", "build"}) {
-            JsonNode value = node.get(required);
-            if (value == null || value.isNull()) {
-                return Checked.rejected(idText, "missing_field", required + " is required");
-            }
-            if (!value.isTextual()) {
-                return Checked.rejected(idText, NOT_A_STRING.get(required), required + " must be a string");
-            }
-        }
-        String kind = node.get("event").asText();
+        String kind = (String) event.event;
         Optional<EventCatalog.Violation> problem = catalog.checkKind(kind);
         if (problem.isPresent()) {
             return rejected(idText, problem.get());
         }
-        Instant timestamp;
-        String timestampText = node.get("timestamp").asText();
-        try {
-            if (!UTC_INSTANT.matcher(timestampText).matches()) {
-                throw new DateTimeParseException("not UTC", timestampText, 0);
-            }
-            timestamp = Instant.parse(timestampText);
-        } catch (DateTimeParseException e) {
+        Instant timestamp = utcInstant((String) event.timestamp);
+        if (timestamp == null) {
             return Checked.rejected(idText, "invalid_timestamp",
                     "timestamp must be an ISO-8601 UTC instant such as 2026-11-21T10:15:30Z");
         }
@@ -106,34 +95,121 @@ final class EventValidator {
             return Checked.rejected(idText, "timestamp_too_old",
                     "events older than " + maxAge.toDays() + " days are not accepted");
         }
-        String anonymousId = node.get("anonymousId").asText();
+        String anonymousId = (String) event.anonymousId;
         if (!Pseudonyms.isAnonymousId(anonymousId)) {
             return Checked.rejected(idText, "invalid_anonymous_id",
                     "anonymousId must be 64 lowercase hexadecimal characters (a SHA-256)");
         }
-        String os = node.get("os").asText();
-        problem = catalog.checkOs(os).or(() -> catalog.checkBuild(node.get("build").asText()));
+        String os = (String) event.os;
+        String build = (String) event.build;
+        problem = catalog.checkOs(os);
+        if (problem.isEmpty() && !validBuilds.contains(build)) {
+            problem = catalog.checkBuild(build);
+            if (problem.isEmpty() && validBuilds.size() < MAX_REMEMBERED_BUILDS) {
+                validBuilds.add(build);
+            }
+        }
         if (problem.isPresent()) {
             return rejected(idText, problem.get());
         }
-        JsonNode data = node.has("data") && !node.get("data").isNull()
-                ? node.get("data")
-                : JsonNodeFactory.instance.objectNode();
-        problem = catalog.checkData(kind, data);
-        if (problem.isPresent()) {
-            return rejected(idText, problem.get());
+        Map<String, Object> data = RawEvent.missing(event.data) ? Map.of() : event.dataObject();
+        if (data == null) {
+            return Checked.rejected(idText, "invalid_data", "data must be a JSON object");
         }
-        Map<String, Object> values = new LinkedHashMap<>();
-        data.fields().forEachRemaining(field -> values.put(field.getKey(), value(field.getValue())));
-        return new Checked(new ValidEvent(id, kind, timestamp, anonymousId, os, node.get("build").asText(), values),
-                idText, null, null);
+        for (Map.Entry<String, Object> entry : data.entrySet()) {
+            problem = catalog.checkDataEntry(kind, entry.getKey(), entry.getValue());
+            if (problem.isPresent()) {
+                return rejected(idText, problem.get());
+            }
+        }
+        return new Checked(new ValidEvent(id, kind, timestamp, anonymousId, os, build, data), idText, null, null);
     }
 
-    private static Object value(JsonNode node) {
-        if (node.isBoolean()) {
-            return node.asBoolean();
+    /**
+     * {@code 8-4-4-4-12} hexadecimal digits (either case), as the UUID it spells; null otherwise. By hand rather
+     * than a regular expression and {@link UUID#fromString}: it runs for every pushed event.
+     */
+    static UUID uuid(String text) {
+        if (text.length() != 36 || text.charAt(8) != '-' || text.charAt(13) != '-' || text.charAt(18) != '-'
+                || text.charAt(23) != '-') {
+            return null;
         }
-        return node.isIntegralNumber() ? (Object) node.asLong() : node.asText();
+        long high = 0;
+        long low = 0;
+        for (int i = 0; i < 36; i++) {
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                continue;
+            }
+            int digit = hexDigit(text.charAt(i));
+            if (digit < 0) {
+                return null;
+            }
+            if (i < 19) {
+                high = high << 4 | digit;
+            } else {
+                low = low << 4 | digit;
+            }
+        }
+        return new UUID(high, low);
+    }
+
+    /**
+     * {@code yyyy-MM-ddTHH:mm:ss[.f]Z} (1 to 9 fraction digits, UTC only) as an instant; null if it is not of that
+     * form or names no instant. The same instants as {@link Instant#parse} of that form, without its formatter
+     * for the common case.
+     */
+    static Instant utcInstant(String text) {
+        int length = text.length();
+        if (length < 20 || length == 21 || length > 30 || text.charAt(4) != '-' || text.charAt(7) != '-'
+                || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':'
+                || text.charAt(length - 1) != 'Z' || length > 20 && text.charAt(19) != '.') {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        int fraction = length > 20 ? digits(text, 20, length - 1) : 0;
+        if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || fraction < 0) {
+            return null;
+        }
+        try {
+            if (hour > 23 || minute > 59 || second > 59) {
+                // 24:00:00 and the leap second 23:59:60 are what Instant.parse makes of them; anything else fails
+                return Instant.parse(text);
+            }
+            long seconds = LocalDate.of(year, month, day).toEpochDay() * 86_400 + hour * 3_600 + minute * 60
+                    + second;
+            int fractionDigits = length > 20 ? length - 21 : 0;
+            return Instant.ofEpochSecond(seconds, fraction * NANOS_PER_FRACTION_UNIT[fractionDigits]);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    }
+
+    /** The decimal number of {@code text[from, to)}, or -1 if a character is not an ASCII digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     private static Checked rejected(String id, EventCatalog.Violation violation) {

@@ -4,8 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -29,8 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
@@ -51,17 +47,17 @@ public class EventsResource {
 
     private final IngestService ingest;
     private final PushRateLimiter rateLimiter;
-    private final ObjectMapper json;
     private final JsonWebToken apiKey;
     private final CollectorConfig config;
+    private final PushReader reader;
 
     EventsResource(IngestService ingest, PushRateLimiter rateLimiter, ObjectMapper json, JsonWebToken apiKey,
             CollectorConfig config) {
         this.ingest = ingest;
         this.rateLimiter = rateLimiter;
-        this.json = json;
         this.apiKey = apiKey;
         this.config = config;
+        this.reader = new PushReader(json.getFactory(), config.maxEventsPerPush());
     }
 
     /** The documented shape of a push body (the resource reads it itself, to bound and inflate it). */
@@ -92,7 +88,7 @@ public class EventsResource {
     public Uni<PushResult> push(byte[] body, @HeaderParam(HttpHeaders.CONTENT_ENCODING) String encoding,
             @Context HttpServerRequest client) {
         rateLimiter.acquire(apiKey.getTokenID(), client);
-        List<JsonNode> events = events(body, encoding);
+        List<RawEvent> events = events(body, encoding);
         return unavailableAs503(ingest.push(events, true)
                 .onFailure(IngestService.LogUnavailableException.class)
                 .transform(e -> new ProblemException(Problem.of(Status.SERVICE_UNAVAILABLE, "log-unavailable",
@@ -120,31 +116,8 @@ public class EventsResource {
         return unavailableAs503(ingest.push(events(body, encoding), false));
     }
 
-    private List<JsonNode> events(byte[] body, String encoding) {
-        JsonNode root;
-        try {
-            root = json.readTree(decode(body, encoding));
-        } catch (JsonProcessingException e) {
-            throw problem(Status.BAD_REQUEST, "malformed-json", "Malformed JSON",
-                    "The request body is not well-formed JSON.");
-        } catch (IOException e) {
-            throw problem(Status.BAD_REQUEST, "malformed-json", "Malformed JSON", "The request body cannot be read.");
-        }
-        if (root == null || !root.isObject() || !root.has("events") || !root.get("events").isArray()
-                || root.size() != 1) {
-            throw problem(Status.BAD_REQUEST, "invalid-envelope", "Invalid push",
-                    "The body must be a JSON object with exactly one field, 'events', an array of events.");
-        }
-        JsonNode array = root.get("events");
-        if (array.size() > config.maxEventsPerPush()) {
-            throw problem(Status.REQUEST_ENTITY_TOO_LARGE, "too-many-events", "Too many events",
-                    "A push carries at most " + config.maxEventsPerPush() + " events; split it.");
-        }
-        List<JsonNode> events = new ArrayList<>(array.size());
-        for (Iterator<JsonNode> it = array.elements(); it.hasNext();) {
-            events.add(it.next());
-        }
-        return events;
+    private List<RawEvent> events(byte[] body, String encoding) {
+        return reader.read(decode(body, encoding));
     }
 
     /** The body as JSON bytes: inflated if gzip, never beyond the configured bound (a gzip bomb stops there). */

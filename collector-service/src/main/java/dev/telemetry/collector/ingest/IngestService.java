@@ -9,13 +9,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -47,8 +43,8 @@ public class IngestService {
     private final ConsentRule rule;
     private final UsagePublisher publisher;
     private final Clock clock;
-    /** Recently accepted (pseudonym, id) pairs: lets a resend be answered "duplicate". Downstream dedupes exactly. */
-    private final Cache<String, Boolean> recentlyAccepted;
+    /** Lets a resend be answered "duplicate"; downstream deduplicates exactly. */
+    private final RecentlyAccepted recentlyAccepted;
 
     IngestService(CollectorConfig config, ConsentWindows windows, EventCatalog catalog, Pseudonyms pseudonyms,
             ConsentView consent, Pool pool, ConsentFreshness freshness, UsagePublisher publisher, Clock clock) {
@@ -61,12 +57,11 @@ public class IngestService {
         this.rule = new ConsentRule(windows);
         this.publisher = publisher;
         this.clock = clock;
-        this.recentlyAccepted = Caffeine.newBuilder().maximumSize(config.duplicateCacheSize())
-                .expireAfterWrite(config.duplicateCacheTtl().toMillis(), TimeUnit.MILLISECONDS).build();
+        this.recentlyAccepted = new RecentlyAccepted(config.duplicateCacheSize(), config.duplicateCacheTtl());
     }
 
     /** @param store false for {@code /validate}: the same verdicts, nothing appended or remembered */
-    public Uni<PushResult> push(List<JsonNode> events, boolean store) {
+    public Uni<PushResult> push(List<RawEvent> events, boolean store) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         List<Checked> checked = events.stream().map(event -> validator.check(event, now)).toList();
         // A push is usually one machine's spool: one HMAC per machine, not per event.
@@ -84,7 +79,7 @@ public class IngestService {
                 .chain(timelines -> {
                     List<EventResult> results = new ArrayList<>();
                     List<UsageEvent> accepted = new ArrayList<>();
-                    Set<String> seenInBatch = new HashSet<>();
+                    Set<InBatch> seenInBatch = new HashSet<>();
                     for (int i = 0; i < checked.size(); i++) {
                         results.add(
                                 judge(i, checked.get(i), pseudonymOf.get(i), timelines, now, consumedUpTo, seenInBatch,
@@ -95,24 +90,22 @@ public class IngestService {
                     }
                     return publisher.publish(accepted)
                             .onFailure().transform(LogUnavailableException::new)
-                            .invoke(() -> accepted.forEach(event -> recentlyAccepted.put(key(event.pseudonym(),
-                                    event.eventId().toString()), true)))
+                            .invoke(() -> recentlyAccepted.addAll(accepted))
                             .replaceWith(() -> PushResult.of(results));
                 });
     }
 
     private EventResult judge(int index, Checked checked, String pseudonym, Map<String, ConsentTimeline> timelines,
-            Instant now, Instant consumedUpTo, Set<String> seenInBatch, List<UsageEvent> accepted) {
+            Instant now, Instant consumedUpTo, Set<InBatch> seenInBatch, List<UsageEvent> accepted) {
         if (checked.event() == null) {
             return new EventResult(index, checked.id(), EventResult.REJECTED, checked.reason(), checked.detail());
         }
         EventValidator.ValidEvent event = checked.event();
-        String key = key(pseudonym, checked.id());
-        if (!seenInBatch.add(key)) {
+        if (!seenInBatch.add(new InBatch(pseudonym, event.id()))) {
             return new EventResult(index, checked.id(), EventResult.DUPLICATE, "duplicate_in_batch",
                     "the same event appears earlier in this push");
         }
-        if (recentlyAccepted.getIfPresent(key) != null) {
+        if (recentlyAccepted.contains(pseudonym, event.id())) {
             return new EventResult(index, checked.id(), EventResult.DUPLICATE, "already_accepted",
                     "this event was accepted before");
         }
@@ -132,8 +125,8 @@ public class IngestService {
         }
     }
 
-    private static String key(String pseudonym, String id) {
-        return pseudonym + ":" + id;
+    /** An event of this push, to find it again later in the same push. */
+    private record InBatch(String pseudonym, UUID id) {
     }
 
     /** The consent view could not be read (its database is down): 503, nothing was judged or written. */

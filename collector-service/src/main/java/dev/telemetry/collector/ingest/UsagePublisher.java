@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.Config;
 
@@ -25,7 +26,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
-import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.Topics;
 
 /**
@@ -44,7 +44,7 @@ public class UsagePublisher {
     /** Kafka producer settings of the usage topic, {@code usage-producer.<kafka property>} in the configuration. */
     static final String SETTINGS_PREFIX = "usage-producer.";
 
-    private final Producer<String, String> producer;
+    private final Producer<String, byte[]> producer;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "usage-sender");
         thread.setDaemon(true);
@@ -58,7 +58,7 @@ public class UsagePublisher {
                 settings.put(name.substring(SETTINGS_PREFIX.length()), config.getValue(name, String.class));
             }
         }
-        this.producer = new KafkaProducer<>(settings, new StringSerializer(), new StringSerializer());
+        this.producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
     }
 
     public Uni<Void> publish(List<dev.telemetry.contract.usage.UsageEvent> events) {
@@ -66,8 +66,8 @@ public class UsagePublisher {
             return Uni.createFrom().voidItem();
         }
         // Serialised here, on the caller's threads, so that the one sender thread only hands records to Kafka.
-        List<ProducerRecord<String, String>> records = events.stream()
-                .map(event -> new ProducerRecord<>(Topics.USAGE, event.pseudonym(), IntegrationJson.write(event)))
+        List<ProducerRecord<String, byte[]>> records = events.stream()
+                .map(event -> new ProducerRecord<>(Topics.USAGE, event.pseudonym(), UsageRecordJson.write(event)))
                 .toList();
         Context caller = Vertx.currentContext();
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
@@ -76,7 +76,7 @@ public class UsagePublisher {
         try {
             sender.execute(() -> {
                 try {
-                    for (ProducerRecord<String, String> record : records) {
+                    for (ProducerRecord<String, byte[]> record : records) {
                         // Once one record failed the push is answered 503: the rest need not wait for the broker.
                         if (failed.get()) {
                             return;

@@ -135,33 +135,53 @@ public final class EventCatalog {
      * is optional; unknown keys are refused.
      */
     public Optional<Violation> checkData(String kind, JsonNode data) {
-        Map<String, Field> fields = definition.events().get(kind).data();
         if (!data.isObject()) {
             return Optional.of(new Violation("invalid_data", "data must be a JSON object"));
         }
         Iterator<Map.Entry<String, JsonNode>> entries = data.fields();
         while (entries.hasNext()) {
             Map.Entry<String, JsonNode> entry = entries.next();
-            Field field = fields.get(entry.getKey());
-            if (field == null) {
-                return Optional.of(new Violation("unknown_data_key",
-                        "'" + printable(entry.getKey()) + "' is not a data key of " + kind + "; allowed: "
-                                + fields.keySet()));
-            }
-            if (!fits(field, entry.getValue())) {
-                return Optional.of(new Violation("invalid_data_value",
-                        "data." + entry.getKey() + " must be " + describe(field)));
+            Optional<Violation> problem = checkDataEntry(kind, entry.getKey(), scalar(entry.getValue()));
+            if (problem.isPresent()) {
+                return problem;
             }
         }
         return Optional.empty();
     }
 
-    private static boolean fits(Field field, JsonNode value) {
+    /**
+     * Checks one key of {@code kind}'s {@code data} and its value as read from JSON: a {@link Long} (an integer
+     * that fits in one), a {@link Boolean}, a {@link String}, or anything else (another number, null, an object or
+     * an array), which no field admits. For readers that do not build a JSON tree.
+     */
+    public Optional<Violation> checkDataEntry(String kind, String key, Object value) {
+        Map<String, Field> fields = definition.events().get(kind).data();
+        Field field = fields.get(key);
+        if (field == null) {
+            return Optional.of(new Violation("unknown_data_key",
+                    "'" + printable(key) + "' is not a data key of " + kind + "; allowed: " + fields.keySet()));
+        }
+        if (!fits(field, value)) {
+            return Optional.of(new Violation("invalid_data_value", "data." + key + " must be " + describe(field)));
+        }
+        return Optional.empty();
+    }
+
+    private static Object scalar(JsonNode value) {
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return value.asLong();
+        }
+        if (value.isBoolean()) {
+            return value.asBoolean();
+        }
+        return value.isTextual() ? value.asText() : value;
+    }
+
+    private static boolean fits(Field field, Object value) {
         return switch (field.type()) {
-            case "integer" -> value.isIntegralNumber() && value.canConvertToLong()
-                    && value.asLong() >= field.min() && value.asLong() <= field.max();
-            case "enum" -> value.isTextual() && field.values().contains(value.asText());
-            case "boolean" -> value.isBoolean();
+            case "integer" -> value instanceof Long number && number >= field.min() && number <= field.max();
+            case "enum" -> value instanceof String text && field.values().contains(text);
+            case "boolean" -> value instanceof Boolean;
             default -> false;
         };
     }

@@ -1,0 +1,158 @@
+package dev.telemetry.collector.ingest;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.core.Response.Status;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+
+import dev.telemetry.edge.Problem;
+import dev.telemetry.edge.ProblemException;
+
+/**
+ * Reads a push body ({@code {"events": [...]}}) token by token into {@link RawEvent}s, without building a JSON
+ * tree first. The whole body is always read, so that what a client gets does not depend on where its mistake is:
+ * malformed JSON anywhere (including a duplicate key or anything after the root value, by the strict parser of the
+ * service's mapper) is 400 {@code malformed-json}; else anything but an object with exactly the field
+ * {@code events}, an array, is 400 {@code invalid-envelope}; else more than the configured number of events is 413
+ * {@code too-many-events}. Checking each event is {@link EventValidator}'s job.
+ */
+final class PushReader {
+
+    private final JsonFactory json;
+    private final int maxEvents;
+
+    /** @param json the factory of the service's (strict) mapper */
+    PushReader(JsonFactory json, int maxEvents) {
+        this.json = json;
+        this.maxEvents = maxEvents;
+    }
+
+    /** @throws ProblemException for a body that is not a well-formed push of at most the allowed events */
+    List<RawEvent> read(byte[] body) {
+        List<RawEvent> events = new ArrayList<>();
+        boolean envelope;
+        int count = 0;
+        try (JsonParser parser = json.createParser(body)) {
+            JsonToken root = parser.nextToken();
+            envelope = root == JsonToken.START_OBJECT;
+            boolean sawEvents = false;
+            if (root != null && !envelope) {
+                parser.skipChildren();
+            }
+            while (envelope && parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (!name.equals("events") || value != JsonToken.START_ARRAY) {
+                    envelope = false;
+                    parser.skipChildren();
+                    skipToEndOfObject(parser);
+                    break;
+                }
+                sawEvents = true;
+                for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                    count++;
+                    RawEvent event = readEvent(parser, token);
+                    if (count <= maxEvents) {
+                        events.add(event);
+                    }
+                }
+            }
+            envelope = envelope && sawEvents;
+            if (root != null && parser.nextToken() != null) {
+                throw malformed("The request body is not well-formed JSON.");
+            }
+        } catch (JsonProcessingException e) {
+            throw malformed("The request body is not well-formed JSON.");
+        } catch (IOException e) {
+            throw malformed("The request body cannot be read.");
+        }
+        if (!envelope) {
+            throw problem(Status.BAD_REQUEST, "invalid-envelope", "Invalid push",
+                    "The body must be a JSON object with exactly one field, 'events', an array of events.");
+        }
+        if (count > maxEvents) {
+            throw problem(Status.REQUEST_ENTITY_TOO_LARGE, "too-many-events", "Too many events",
+                    "A push carries at most " + maxEvents + " events; split it.");
+        }
+        return events;
+    }
+
+    /** Reads the rest of the root object after an envelope mistake, so that malformed JSON after it still counts. */
+    private static void skipToEndOfObject(JsonParser parser) throws IOException {
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+            parser.nextToken();
+            parser.skipChildren();
+        }
+    }
+
+    private static RawEvent readEvent(JsonParser parser, JsonToken start) throws IOException {
+        if (start != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return RawEvent.notAnObject();
+        }
+        RawEvent event = new RawEvent();
+        event.object = true;
+        for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (name) {
+                case "id" -> event.id = scalar(parser, value);
+                case "event" -> event.event = scalar(parser, value);
+                case "timestamp" -> event.timestamp = scalar(parser, value);
+                case "anonymousId" -> event.anonymousId = scalar(parser, value);
+                case "os" -> event.os = scalar(parser, value);
+                case "build" -> event.build = scalar(parser, value);
+                case "data" -> event.data = value == JsonToken.START_OBJECT ? data(parser) : scalar(parser, value);
+                default -> {
+                    if (event.unknownField == null) {
+                        event.unknownField = name;
+                    }
+                    parser.skipChildren();
+                }
+            }
+        }
+        return event;
+    }
+
+    /** A string as itself; any other value as its token (skipped, if an object or array). */
+    private static Object scalar(JsonParser parser, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_STRING) {
+            return parser.getText();
+        }
+        parser.skipChildren();
+        return value;
+    }
+
+    private static Map<String, Object> data(JsonParser parser) throws IOException {
+        Map<String, Object> data = new LinkedHashMap<>();
+        for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+            String key = parser.currentName();
+            JsonToken value = parser.nextToken();
+            data.put(key, switch (value) {
+                case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? value
+                        : (Object) parser.getLongValue();
+                case VALUE_TRUE -> Boolean.TRUE;
+                case VALUE_FALSE -> Boolean.FALSE;
+                default -> scalar(parser, value);
+            });
+        }
+        return data;
+    }
+
+    private static ProblemException malformed(String detail) {
+        return problem(Status.BAD_REQUEST, "malformed-json", "Malformed JSON", detail);
+    }
+
+    private static ProblemException problem(Status status, String type, String title, String detail) {
+        return new ProblemException(Problem.of(status, type, title, detail));
+    }
+}
