@@ -58,6 +58,12 @@ class ErasureAndRebuildTest {
         subtract(expected, quarter + " kind/app_created", 3);
         subtract(expected, quarter + " os/linux", 3);
         subtract(expected, quarter + " build/1.0.0", 3);
+        // The counting rule's unpublished cells too: its three active days and its settled events.
+        for (int i = 0; i < 3; i++) {
+            subtract(expected, quarter + " day/" + quarter.start().plus(Duration.ofDays(i)).toString().substring(0, 10),
+                    1);
+        }
+        subtract(expected, quarter + " settled/events", 3);
         subtract(expected, optInQuarter + " consent/opted_in", 1);
         assertThat(rollups(quarter, optInQuarter)).isEqualTo(expected);
         List<ConsumerRecord<String, String>> confirmations = TopicReader.readUntil(Topics.ERASURES,

@@ -148,6 +148,9 @@ class ScaleTest {
         if (event.data().containsKey("code")) {
             count("error_code/" + event.data().get("code"), event);
         }
+        // The counting rule's cells (with this profile's minimum consent age of 0, every counted event is settled).
+        count("day/" + event.occurredAt().toString().substring(0, 10), event);
+        count("settled/events", event);
     }
 
     private void count(String cell, UsageEvent event) {
