@@ -141,7 +141,10 @@ public final class Benchmarks {
         suite = Suite.prepare(repo, home, ports, Duration.ofMinutes(5), out)
                 // every load client shares this machine's address; the per-address limits are not what is measured
                 .with("CONSENT_LIMITS_REGISTRATIONS_PER_ADDRESS_PER_HOUR", "1000000000")
-                .with("CONSENT_LIMITS_CHANGES_PER_ADDRESS_PER_HOUR", "1000000000");
+                .with("CONSENT_LIMITS_CHANGES_PER_ADDRESS_PER_HOUR", "1000000000")
+                // the load's machines are minutes old: the counting rule against fake machines would leave every
+                // event out of the preview that the counting stage reads (its contributions are still written)
+                .with("REPORT_MINIMUM_ACTIVE_DAYS", "1").with("REPORT_MINIMUM_CONSENT_AGE", "0s");
         Thread stopOnExit = new Thread(suite::close, "benchmarks-shutdown");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         try {
