@@ -20,8 +20,11 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 
+import dev.telemetry.consent.ledger.ConsentCommand.RecordChoice;
 import dev.telemetry.consent.ledger.ConsentEvent.ErasureRequested;
 import dev.telemetry.consent.outbox.OutboxRelayService;
+import dev.telemetry.consent.proof.MachineAccess;
+import dev.telemetry.consent.proof.MachineCredentials;
 import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.Pseudonyms;
 import dev.telemetry.contract.Topics;
@@ -38,12 +41,16 @@ public class ConsentLedger {
 
     private static final int MAX_ATTEMPTS = 200;
 
+    /** The machine's state and proof verifier; one row, with nulls for what it does not have. */
     private static final String READ_STATE = """
-            SELECT version, status, since, pending_erasure FROM consent_state WHERE stream_id = $1""";
+            SELECT s.version, s.status, s.since, s.pending_erasure, p.verifier
+            FROM (SELECT $1::text AS stream_id) AS m
+            LEFT JOIN consent_state s USING (stream_id) LEFT JOIN machine_proof p USING (stream_id)""";
 
     /**
      * $1 stream, $2 schema version, $3..$7 the events (version, id, type, payload, time), $8 topic, $9 their
-     * integration messages, $10/$11 erasure receipts, $12..$15 the state after them.
+     * integration messages, $10/$11 erasure receipts, $12..$15 the state after them, $16/$17 the verifier a first
+     * decision registers (null otherwise) and when.
      */
     private static final String APPEND = """
             WITH appended AS (
@@ -56,6 +63,9 @@ public class ConsentLedger {
                 SELECT m.event_id, $8, $1, m.payload
                 FROM unnest($4::uuid[], $9::text[]) WITH ORDINALITY AS m(event_id, payload, n)
                 ORDER BY m.n
+            ), claimed AS (
+                INSERT INTO machine_proof (stream_id, verifier, registered_at)
+                SELECT $1, $16, $17 WHERE $16::text IS NOT NULL
             ), receipts AS (
                 INSERT INTO erasure_receipt (receipt, stream_id, requested_at)
                 SELECT r.receipt, $1, r.requested_at
@@ -82,10 +92,17 @@ public class ConsentLedger {
     public record Outcome(ConsentState state, List<ConsentEvent> recorded) {
     }
 
-    /** Completes only once the recorded events are durable (the append's commit). */
-    public Uni<Outcome> handle(String anonymousId, Function<Instant, ConsentCommand> command) {
-        String stream = pseudonyms.of(anonymousId);
-        return Uni.createFrom().deferred(() -> attempt(stream, command))
+    /** A machine's state and the verifier of its proof (null for a machine without one). */
+    private record Stored(ConsentState state, String verifier) {
+    }
+
+    /**
+     * Completes only once the recorded events are durable (the append's commit); fails with
+     * {@link MachineAccess#refusal()} if the credentials do not prove the machine, having changed nothing.
+     */
+    public Uni<Outcome> handle(MachineCredentials machine, Function<Instant, ConsentCommand> command) {
+        String stream = pseudonyms.of(machine.anonymousId());
+        return Uni.createFrom().deferred(() -> attempt(stream, machine.presentedVerifier(), command))
                 .onFailure(ConcurrentAppend.class).retry()
                 .withBackOff(Duration.ofMillis(2), Duration.ofMillis(50)).withJitter(0.5)
                 .atMost(MAX_ATTEMPTS)
@@ -96,35 +113,68 @@ public class ConsentLedger {
                 });
     }
 
-    public Uni<ConsentState> current(String anonymousId) {
-        return stateOf(pseudonyms.of(anonymousId));
+    /** The machine's state, if the credentials prove it; otherwise {@link MachineAccess#refusal()}. */
+    public Uni<ConsentState> current(MachineCredentials machine) {
+        return authorized(pseudonyms.of(machine.anonymousId()), machine).map(Stored::state);
     }
 
-    public Uni<List<StoredEvent>> history(String anonymousId) {
-        String stream = pseudonyms.of(anonymousId);
-        return Panache.withSession(() -> StoredEvent.<StoredEvent>list("streamId = ?1 order by version", stream));
+    /** The machine's events in order, if the credentials prove it; otherwise {@link MachineAccess#refusal()}. */
+    public Uni<List<StoredEvent>> history(MachineCredentials machine) {
+        String stream = pseudonyms.of(machine.anonymousId());
+        return authorized(stream, machine).chain(proven -> Panache
+                .withSession(() -> StoredEvent.<StoredEvent>list("streamId = ?1 order by version", stream)));
     }
 
-    private Uni<ConsentState> stateOf(String stream) {
-        return pool.preparedQuery(READ_STATE).execute(Tuple.of(stream))
-                .map(rows -> rows.size() == 0 ? ConsentState.INITIAL : state(rows.iterator().next()));
+    private Uni<Stored> authorized(String stream, MachineCredentials machine) {
+        return stored(stream).map(stored -> {
+            if (access(false, stored, machine.presentedVerifier()) != MachineAccess.ALLOWED) {
+                throw MachineAccess.refusal();
+            }
+            return stored;
+        });
     }
 
-    private Uni<Outcome> attempt(String stream, Function<Instant, ConsentCommand> command) {
-        return stateOf(stream).chain(state -> {
-            List<ConsentEvent> events = ConsentDecider.decide(command.apply(now()), state);
+    private static MachineAccess access(boolean mayClaim, Stored stored, String presentedVerifier) {
+        return MachineAccess.decide(mayClaim, stored.state().version() > 0, stored.verifier(), presentedVerifier);
+    }
+
+    private Uni<Stored> stored(String stream) {
+        return pool.preparedQuery(READ_STATE).execute(Tuple.of(stream)).map(rows -> {
+            Row row = rows.iterator().next();
+            ConsentState state = row.getValue("version") == null ? ConsentState.INITIAL : state(row);
+            return new Stored(state, row.getString("verifier"));
+        });
+    }
+
+    private Uni<Outcome> attempt(String stream, String presentedVerifier, Function<Instant, ConsentCommand> command) {
+        return stored(stream).chain(stored -> {
+            ConsentCommand decision = command.apply(now());
+            // Only a first consent decision claims a machine; a first erasure request has nothing to erase.
+            MachineAccess access = access(decision instanceof RecordChoice, stored, presentedVerifier);
+            if (access == MachineAccess.REFUSED) {
+                return Uni.createFrom().failure(MachineAccess.refusal());
+            }
+            ConsentState state = stored.state();
+            List<ConsentEvent> events = ConsentDecider.decide(decision, state);
             if (events.isEmpty()) {
                 return Uni.createFrom().item(new Outcome(state, events));
             }
             ConsentState next = ConsentDecider.fold(state, events);
-            return pool.preparedQuery(APPEND).execute(append(stream, state.version(), events, next))
+            Claim claim = access == MachineAccess.CLAIM ? new Claim(presentedVerifier, decision.at()) : null;
+            String verifier = claim != null ? presentedVerifier : stored.verifier();
+            return pool.preparedQuery(APPEND).execute(append(stream, state.version(), events, next, verifier, claim))
                     .onFailure(ConsentLedger::lostTheRace)
                     .transform(lost -> new ConcurrentAppend(stream, state.version() + 1))
                     .replaceWith(new Outcome(next, events));
         });
     }
 
-    private static Tuple append(String stream, long expectedVersion, List<ConsentEvent> events, ConsentState next) {
+    /** The verifier a machine's first decision registers. */
+    private record Claim(String verifier, Instant at) {
+    }
+
+    private static Tuple append(String stream, long expectedVersion, List<ConsentEvent> events, ConsentState next,
+            String verifier, Claim claim) {
         int n = events.size();
         Long[] versions = new Long[n];
         UUID[] ids = new UUID[n];
@@ -141,7 +191,7 @@ public class ConsentLedger {
             types[i] = event.type();
             payloads[i] = EventCodec.encode(event);
             times[i] = utc(event.at());
-            messages[i] = IntegrationJson.write(EventCodec.toMessage(ids[i], stream, versions[i], event));
+            messages[i] = IntegrationJson.write(EventCodec.toMessage(ids[i], stream, versions[i], event, verifier));
             if (event instanceof ErasureRequested erasure) {
                 receipts.add(erasure.receipt());
                 requested.add(utc(erasure.at()));
@@ -150,12 +200,17 @@ public class ConsentLedger {
         return Tuple.tuple(List.of(stream, EventCodec.SCHEMA_VERSION, versions, ids, types, payloads, times,
                 Topics.CONSENT, messages, receipts.toArray(UUID[]::new), requested.toArray(OffsetDateTime[]::new),
                 next.version(), next.status().name(), utc(next.since())))
-                .addValue(next.pendingErasure());
+                .addValue(next.pendingErasure())
+                .addValue(claim == null ? null : claim.verifier())
+                .addValue(claim == null ? null : utc(claim.at()));
     }
 
     private static boolean lostTheRace(Throwable failure) {
+        // Two first decisions of one machine: one of the two keys is taken first, either way the retry sees the
+        // winner's verifier.
         return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
-                && "consent_event_pkey".equals(pg.getConstraint());
+                && ("consent_event_pkey".equals(pg.getConstraint())
+                        || "machine_proof_pkey".equals(pg.getConstraint()));
     }
 
     static ConsentState state(Row row) {

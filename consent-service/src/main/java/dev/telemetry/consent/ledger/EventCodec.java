@@ -62,13 +62,17 @@ final class EventCodec {
         };
     }
 
-    /** The integration event other services consume for this domain event. */
-    static ConsentMessage toMessage(UUID eventId, String pseudonym, long version, ConsentEvent event) {
+    /**
+     * The integration event other services consume for this domain event; consent decisions carry the machine's
+     * proof verifier, so that the collector can check pushes without asking this service.
+     */
+    static ConsentMessage toMessage(UUID eventId, String pseudonym, long version, ConsentEvent event,
+            String proofVerifier) {
         return event.match(
                 granted -> new ConsentGrantedMessage(eventId, pseudonym, version, granted.at(),
-                        granted.os(), granted.build(), granted.source()),
+                        granted.os(), granted.build(), granted.source(), proofVerifier),
                 withdrawn -> new ConsentWithdrawnMessage(eventId, pseudonym, version, withdrawn.at(),
-                        withdrawn.os(), withdrawn.build(), withdrawn.source()),
+                        withdrawn.os(), withdrawn.build(), withdrawn.source(), proofVerifier),
                 erasure -> new ErasureRequestedMessage(eventId, pseudonym, version, erasure.at(), erasure.receipt()));
     }
 }
