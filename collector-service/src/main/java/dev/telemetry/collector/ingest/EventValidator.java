@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import dev.telemetry.contract.MachineProofs;
 import dev.telemetry.contract.Pseudonyms;
 import dev.telemetry.contract.catalog.EventCatalog;
 
@@ -23,9 +24,12 @@ import dev.telemetry.contract.catalog.EventCatalog;
  */
 final class EventValidator {
 
-    private static final Set<String> FIELDS = Set.of("id", "event", "timestamp", "anonymousId", "os", "build", "data");
+    private static final Set<String> FIELDS = Set.of("id", "event", "timestamp", "anonymousId", "proof", "os", "build",
+            "data");
     private static final Map<String, String> NOT_A_STRING = Map.of("event", "unknown_event", "timestamp",
-            "invalid_timestamp", "anonymousId", "invalid_anonymous_id", "os", "invalid_os", "build", "invalid_build");
+            "invalid_timestamp", "anonymousId", "invalid_anonymous_id", "proof", "invalid_proof", "os", "invalid_os",
+            "build",
+            "invalid_build");
     private static final Pattern UUID_TEXT = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern UTC_INSTANT = Pattern.compile(
@@ -42,8 +46,8 @@ final class EventValidator {
     }
 
     /** An event that passed every check; {@code data} holds only catalog keys. */
-    record ValidEvent(UUID id, String kind, Instant timestamp, String anonymousId, String os, String build,
-            Map<String, Object> data) {
+    record ValidEvent(UUID id, String kind, Instant timestamp, String anonymousId, String proof, String os,
+            String build, Map<String, Object> data) {
     }
 
     /** Either a valid event or the reason it is rejected (and its id, if that much was readable). */
@@ -73,7 +77,7 @@ final class EventValidator {
                 return Checked.rejected(idText, "unknown_field", "'" + sanitise(name) + "' is not an event field");
             }
         }
-        for (String required : new String[]{"event", "timestamp", "anonymousId", "os", "build"}) {
+        for (String required : new String[]{"event", "timestamp", "anonymousId", "proof", "os", "build"}) {
             JsonNode value = node.get(required);
             if (value == null || value.isNull()) {
                 return Checked.rejected(idText, "missing_field", required + " is required");
@@ -111,6 +115,11 @@ final class EventValidator {
             return Checked.rejected(idText, "invalid_anonymous_id",
                     "anonymousId must be 64 lowercase hexadecimal characters (a SHA-256)");
         }
+        String proof = node.get("proof").asText();
+        if (!MachineProofs.isProof(proof)) {
+            return Checked.rejected(idText, "invalid_proof",
+                    "proof must be 64 lowercase hexadecimal characters (the machine's proof)");
+        }
         String os = node.get("os").asText();
         problem = catalog.checkOs(os).or(() -> catalog.checkBuild(node.get("build").asText()));
         if (problem.isPresent()) {
@@ -125,7 +134,8 @@ final class EventValidator {
         }
         Map<String, Object> values = new LinkedHashMap<>();
         data.fields().forEachRemaining(field -> values.put(field.getKey(), value(field.getValue())));
-        return new Checked(new ValidEvent(id, kind, timestamp, anonymousId, os, node.get("build").asText(), values),
+        return new Checked(new ValidEvent(id, kind, timestamp, anonymousId, proof, os, node.get("build").asText(),
+                values),
                 idText, null, null);
     }
 
