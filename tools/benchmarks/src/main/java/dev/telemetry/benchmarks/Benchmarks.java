@@ -126,7 +126,7 @@ public final class Benchmarks {
             quarter = Pushes.quarter(Instant.now());
             ingestKeys = mintIngestKeys(home, settings.ingestClients().stream().max(Integer::compare).orElse(8));
             fleet = new Fleet(suite.consent(), suite.ingestKey());
-            pushes = new Pushes(suite.collector(), Clock.systemUTC());
+            pushes = new Pushes(suite.collector(), Clock.systemUTC(), fleet::proofOf);
 
             stage("(b)+(f)", this::consentAndPostgres);
             stage("fleet", this::awaitFleet);
