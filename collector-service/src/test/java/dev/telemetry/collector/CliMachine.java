@@ -32,17 +32,27 @@ public final class CliMachine {
     private final String anonymousId;
     private final PublishedConsent consent;
 
-    private CliMachine(String anonymousId) {
+    private CliMachine(String anonymousId, boolean withProof) {
         this.anonymousId = anonymousId;
-        this.consent = new PublishedConsent(pseudonym());
+        this.consent = new PublishedConsent(pseudonym(), withProof ? SimulatedMachines.verifierOf(anonymousId) : null);
     }
 
     public static CliMachine create() {
-        return new CliMachine(SimulatedMachines.newAnonymousId());
+        return new CliMachine(SimulatedMachines.newAnonymousId(), true);
+    }
+
+    /** A machine whose consent was recorded before machine proofs: its consent messages carry no verifier. */
+    public static CliMachine recordedBeforeProofs() {
+        return new CliMachine(SimulatedMachines.newAnonymousId(), false);
     }
 
     public String anonymousId() {
         return anonymousId;
+    }
+
+    /** What the machine's client sends with each event to prove it is the machine. */
+    public String proof() {
+        return SimulatedMachines.proofOf(anonymousId);
     }
 
     public String pseudonym() {
@@ -88,6 +98,7 @@ public final class CliMachine {
         event.put("event", kind);
         event.put("timestamp", timestamp.toString());
         event.put("anonymousId", anonymousId);
+        event.put("proof", proof());
         event.put("os", OS);
         event.put("build", BUILD);
         event.putObject("data");

@@ -5,31 +5,54 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 /**
- * The anonymous ID: {@code SHA-256("telemetry-anonymous-id:" + stable machine value)}, hex. The stable value is the
- * OS machine id ({@code /etc/machine-id}, {@code /var/lib/dbus/machine-id}) where there is one, otherwise a random UUID
- * created once in the telemetry home. Nothing personal goes in; the prefix keeps this hash unrelated to other tools'
- * hashes of the same machine id.
+ * The machine's identity towards the services, derived from the installation secret ({@link InstallationSecret}):
+ * <ul>
+ * <li>{@code anonymousId = hex(SHA-256(UTF-8("telemetry-anonymous-id-v2:" + machine value + ":" + hex(secret))))}</li>
+ * <li>{@code proof = hex(HMAC-SHA256(secret, US-ASCII("telemetry-proof-v1:" + anonymousId)))}</li>
+ * </ul>
+ * The machine value is the OS machine id ({@code /etc/machine-id}, {@code /var/lib/dbus/machine-id}) where there is
+ * one, otherwise a random UUID created once in the telemetry home. The secret makes the anonymous ID impossible to
+ * compute from the machine id, and the proof impossible to compute from the anonymous ID; the machine value keeps two
+ * machines apart that share a copied telemetry home (an image baked after the CLI ran, a synced home directory).
+ * Nothing personal goes in; the prefixes keep these hashes unrelated to other tools' hashes of the same values.
  */
 final class MachineId {
 
     private static final List<Path> SOURCES = List.of(Path.of("/etc/machine-id"), Path.of("/var/lib/dbus/machine-id"));
+    private static final HexFormat HEX = HexFormat.of();
 
     private MachineId() {
     }
 
-    static String anonymousId(Path home) {
-        return anonymousIdOf(stableValue(home));
+    /** @param machineValue the CLI's own stable value, or null for the OS machine id */
+    static String anonymousId(Path home, String machineValue, byte[] secret) {
+        return anonymousIdOf(machineValue != null ? machineValue : stableValue(home), secret);
     }
 
-    static String anonymousIdOf(String stableValue) {
-        return sha256("telemetry-anonymous-id:" + stableValue);
+    static String anonymousIdOf(String machineValue, byte[] secret) {
+        return sha256("telemetry-anonymous-id-v2:" + machineValue + ":" + HEX.formatHex(secret));
+    }
+
+    static String proofOf(byte[] secret, String anonymousId) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return HEX
+                    .formatHex(mac.doFinal(("telemetry-proof-v1:" + anonymousId).getBytes(StandardCharsets.US_ASCII)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
     }
 
     private static String stableValue(Path home) {
@@ -49,7 +72,6 @@ final class MachineId {
                     ? Files.readString(installation, StandardCharsets.ISO_8859_1).trim()
                     : "";
             if (!kept.matches("[0-9a-f-]{36}")) { // missing or corrupted: a new installation
-                // owner-only, like every file of the client (a per-installation secret would be kept the same way)
                 kept = UUID.randomUUID().toString();
                 OwnerOnly.write(installation, kept.getBytes(StandardCharsets.US_ASCII));
             }
@@ -61,8 +83,7 @@ final class MachineId {
 
     static String sha256(String value) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(value.getBytes(StandardCharsets.UTF_8)));
+            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -70,6 +70,38 @@ final class OwnerOnly {
     }
 
     /**
+     * Creates the file with this content unless it exists, atomically: the content is written to a fresh 0600 file,
+     * forced, then linked to the name ({@code link(2)} fails if the name exists), so a reader never sees it partly
+     * written and of two racing creators exactly one wins.
+     *
+     * @return false if the file existed (the content was not written)
+     */
+    static boolean createOnce(Path file, byte[] content) throws IOException {
+        createDirectories(file.getParent());
+        Path next = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(next,
+                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes(FILE))) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(false);
+            }
+            try {
+                Files.createLink(file, next);
+            } catch (UnsupportedOperationException noHardLinks) {
+                Files.move(next, file); // not atomic against a racing creator, but never replaces a file
+            }
+            return true;
+        } catch (FileAlreadyExistsException exists) {
+            return false;
+        } finally {
+            Files.deleteIfExists(next);
+        }
+    }
+
+    /**
      * Opens the file to read and write, creating it 0600 if missing, tightening it if wider. (Not {@code APPEND},
      * which excludes reading: callers append at the end under a lock.)
      */

@@ -64,6 +64,8 @@ public final class TelemetryClient {
     private final Path answerSentFile;
     private final Path backoffFile;
     private final Path senderLock;
+    /** The installation secret, read or created on first need. */
+    private byte[] secret;
 
     private TelemetryClient(Builder builder) {
         this.settings = builder.settings;
@@ -279,8 +281,21 @@ public final class TelemetryClient {
         return disclosure.text();
     }
 
+    /** The machine's anonymous ID; creates the installation secret if there is none yet ({@link MachineId}). */
     public String anonymousId() {
-        return machineValue == null ? MachineId.anonymousId(settings.home()) : MachineId.anonymousIdOf(machineValue);
+        return MachineId.anonymousId(settings.home(), machineValue, secret());
+    }
+
+    /** What proves to the services that a request comes from the machine with this anonymous ID. */
+    String proof(String anonymousId) {
+        return MachineId.proofOf(secret(), anonymousId);
+    }
+
+    private synchronized byte[] secret() {
+        if (secret == null) {
+            secret = InstallationSecret.of(settings.home());
+        }
+        return secret;
     }
 
     /** The answer to the first-run prompt: recorded locally at once, sent by the next push. */
@@ -323,10 +338,9 @@ public final class TelemetryClient {
             return Optional.empty();
         }
         try {
-            HttpResponse<byte[]> response = http().send(HttpRequest
-                    .newBuilder(settings.consent().resolve("/v1/consent/" + anonymousId() + "/data"))
+            HttpResponse<byte[]> response = http().send(asMachine(HttpRequest
+                    .newBuilder(settings.consent().resolve("/v1/consent/data")))
                     .timeout(timeout)
-                    .header("Authorization", "Bearer " + settings.apiKey())
                     .DELETE().build(), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 202) {
                 return Optional.empty();
@@ -411,7 +425,7 @@ public final class TelemetryClient {
         Spool.Content content = spool.read(now);
         try {
             Answer answer = answer();
-            boolean unsent = answer.optIn() != null && !answer.id().equals(sentAnswerId());
+            boolean unsent = unsent(answer);
             if (debug()) {
                 printWhatWouldBeSent(unsent ? answer : null, content.events());
                 return new PushOutcome(0, content.events().size());
@@ -477,7 +491,7 @@ public final class TelemetryClient {
             return false;
         }
         Answer answer = answer();
-        boolean unsent = answer.optIn() != null && !answer.id().equals(sentAnswerId());
+        boolean unsent = unsent(answer);
         return (unsent && (enabled() || !answer.optIn())) || (enabled() && !spool.isEmpty());
     }
 
@@ -511,7 +525,7 @@ public final class TelemetryClient {
                         .header("Authorization", "Bearer " + settings.apiKey())
                         .header("Content-Type", "application/json")
                         .header("Content-Encoding", "gzip")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(body(batch))))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(body(withProofs(batch)))))
                         .build(), HttpResponse.BodyHandlers.ofByteArray());
                 if (response.statusCode() != 200) {
                     deferAfter(response);
@@ -553,10 +567,9 @@ public final class TelemetryClient {
         }
         ObjectNode body = JSON.createObjectNode().put("optIn", answer.optIn()).put("os", settings.os())
                 .put("build", settings.build()).put("source", "prompt".equals(answer.source()) ? "prompt" : "toggle");
-        HttpResponse<Void> response = http().send(HttpRequest
-                .newBuilder(settings.consent().resolve("/v1/consent/" + anonymousId()))
+        HttpResponse<Void> response = http().send(asMachine(HttpRequest
+                .newBuilder(settings.consent().resolve("/v1/consent")))
                 .timeout(left)
-                .header("Authorization", "Bearer " + settings.apiKey())
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
                 HttpResponse.BodyHandlers.discarding());
@@ -566,6 +579,24 @@ public final class TelemetryClient {
         }
         markSent(answer);
         return true;
+    }
+
+    /** A consent request for this machine: the API key, the anonymous ID and its proof, all in headers. */
+    private HttpRequest.Builder asMachine(HttpRequest.Builder request) {
+        String anonymousId = anonymousId();
+        return request.header("Authorization", "Bearer " + settings.apiKey())
+                .header("Telemetry-Anonymous-Id", anonymousId)
+                .header("Telemetry-Proof", proof(anonymousId));
+    }
+
+    /** The events as pushed: each with the proof of the machine it was captured on (the spool keeps no proof). */
+    private List<ObjectNode> withProofs(List<ObjectNode> batch) {
+        List<ObjectNode> proven = new ArrayList<>(batch.size());
+        for (ObjectNode event : batch) {
+            String anonymousId = event.path("anonymousId").asText();
+            proven.add(event.deepCopy().put("proof", proof(anonymousId)));
+        }
+        return proven;
     }
 
     private boolean saidYesToThisVersion(Answer answer) {
@@ -597,6 +628,7 @@ public final class TelemetryClient {
     private void markSent(Answer answer) throws IOException {
         Properties sent = new Properties();
         sent.setProperty("answerId", answer.id());
+        sent.setProperty("anonymousId", anonymousId());
         store(answerSentFile, sent);
     }
 
@@ -618,11 +650,23 @@ public final class TelemetryClient {
                 properties.getProperty("answerId", "sent-before-ids"));
     }
 
-    private String sentAnswerId() {
-        String answerId = answer().id();
-        return answerId.equals("sent-before-ids")
-                ? answerId
-                : load(answerSentFile).getProperty("answerId", "");
+    /**
+     * Whether consent-service has yet to hear the answer for this machine. An answer acknowledged under another
+     * anonymous ID (sent by a client from before machine proofs, whose IDs were derived differently) is sent again
+     * if it is a yes, so the machine's new ID is opted in without asking the user again; a no has nothing to
+     * withdraw under the new ID.
+     */
+    private boolean unsent(Answer answer) {
+        if (answer.optIn() == null) {
+            return false;
+        }
+        Properties sent = load(answerSentFile);
+        // an answer stored by an older client, which sent it at once, has no id: it was sent
+        String sentId = answer.id().equals("sent-before-ids") ? answer.id() : sent.getProperty("answerId", "");
+        if (!answer.id().equals(sentId)) {
+            return true;
+        }
+        return answer.optIn() && !anonymousId().equals(sent.getProperty("anonymousId"));
     }
 
     private void deferAfter(HttpResponse<byte[]> response) {

@@ -8,6 +8,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -33,7 +35,7 @@ final class StandInServices implements AutoCloseable {
     record Answer(int status, String body, String retryAfter) {
     }
 
-    /** Every request: "consent true", "push", "erase /v1/consent/.../data". */
+    /** Every request: "consent true", "push", "erase /v1/consent/data". */
     final List<String> calls = new CopyOnWriteArrayList<>();
     /** Every event pushed, in order. */
     final List<JsonNode> pushedEvents = new CopyOnWriteArrayList<>();
@@ -42,6 +44,11 @@ final class StandInServices implements AutoCloseable {
     /** The request target as received: absolute when the request came through a proxy. */
     final List<URI> targets = new CopyOnWriteArrayList<>();
     volatile Function<List<JsonNode>, Answer> collector = events -> new Answer(200, results(events, "accepted"), null);
+    /**
+     * Each anonymous ID's proof, registered by its first consent request (trust on first use) as consent-service
+     * does; a request with another proof is refused 403, an event without its machine's proof 400.
+     */
+    final Map<String, String> proofs = new ConcurrentHashMap<>();
     /** While closed, requests wait for it: a collector that accepted the connection and does not answer yet. */
     private volatile CountDownLatch gate = new CountDownLatch(0);
 
@@ -93,10 +100,13 @@ final class StandInServices implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             if (path.equals("/v1/events")) {
                 push(exchange);
-            } else if (path.startsWith("/v1/consent/") && exchange.getRequestMethod().equals("DELETE")) {
+            } else if (path.startsWith("/v1/consent") && !provenMachine(exchange)) {
+                calls.add("refused " + exchange.getRequestMethod() + " " + path);
+                respond(exchange, 403, "{\"type\": \"urn:telemetry:problem:proof-rejected\"}");
+            } else if (path.equals("/v1/consent/data") && exchange.getRequestMethod().equals("DELETE")) {
                 calls.add("erase " + path);
                 respond(exchange, 202, "{\"receipt\": \"r-1\", \"status\": \"pending\"}");
-            } else if (path.startsWith("/v1/consent/")) {
+            } else if (path.equals("/v1/consent") && exchange.getRequestMethod().equals("PUT")) {
                 calls.add("consent " + JSON.readTree(exchange.getRequestBody()).get("optIn").asBoolean());
                 respond(exchange, 200, "{}");
             } else {
@@ -118,6 +128,13 @@ final class StandInServices implements AutoCloseable {
             respond(exchange, 400, "{\"type\": \"urn:telemetry:problem:stand-in-needs-gzip-and-key\"}");
             return;
         }
+        // Each event's proof is its machine's, once the machine has registered one (as the collector checks).
+        if (!events.stream().allMatch(event -> event.path("proof").asText("").matches("[0-9a-f]{64}")
+                && event.path("proof").asText().equals(proofs.getOrDefault(event.path("anonymousId").asText(),
+                        event.path("proof").asText())))) {
+            respond(exchange, 400, "{\"type\": \"urn:telemetry:problem:stand-in-needs-the-machines-proof\"}");
+            return;
+        }
         pushedEvents.addAll(events);
         batchSizes.add(events.size());
         Answer answer = collector.apply(events);
@@ -125,6 +142,19 @@ final class StandInServices implements AutoCloseable {
             exchange.getResponseHeaders().add("Retry-After", answer.retryAfter());
         }
         respond(exchange, answer.status(), answer.body());
+    }
+
+    /** The headers name a machine and carry its proof; the first consent request registers the proof. */
+    private boolean provenMachine(HttpExchange exchange) {
+        String anonymousId = exchange.getRequestHeaders().getFirst("Telemetry-Anonymous-Id");
+        String proof = exchange.getRequestHeaders().getFirst("Telemetry-Proof");
+        if (anonymousId == null || proof == null || !proof.matches("[0-9a-f]{64}")
+                || !"Bearer key".equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            return false;
+        }
+        return proof.equals(exchange.getRequestMethod().equals("PUT")
+                ? proofs.computeIfAbsent(anonymousId, first -> proof)
+                : proofs.get(anonymousId));
     }
 
     private void awaitGate() {

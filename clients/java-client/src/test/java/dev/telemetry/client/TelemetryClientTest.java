@@ -10,15 +10,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -165,16 +171,87 @@ class TelemetryClientTest extends AgainstStandInServices {
     }
 
     @Test
-    void theAnonymousIdIsTheSha256OfThePrefixedMachineValue() {
+    void theAnonymousIdAndTheProofAreDerivedFromTheInstallationSecretExactlyAsDocumented() throws Exception {
         ClientSettings settings = new ClientSettings(URI.create("http://127.0.0.1:1"), URI.create("http://127.0.0.1:1"),
                 "key", fixture.home, "linux", "0.0.1234", "CF_DEV_TELEMETRY");
+        TelemetryClient client = TelemetryClient.builder(settings).machineValue("container-7").build();
 
-        String id = TelemetryClient.builder(settings).machineValue("container-7").build().anonymousId();
+        String id = client.anonymousId();
 
-        // printf 'telemetry-anonymous-id:container-7' | sha256sum
-        assertThat(id).isEqualTo("3e0d69204f4b7bf03cac03fadf29d08f7ae82cfa4ce96968faaa0cbe65d393c7")
+        String secret = Files.readString(fixture.home.resolve("installation-secret"));
+        assertThat(secret).matches("[0-9a-f]{64}");
+        assertThat(id).isEqualTo(sha256("telemetry-anonymous-id-v2:container-7:" + secret))
                 .isNotEqualTo(TelemetryClient.builder(settings).machineValue("container-8").build().anonymousId());
+        Mac hmac = Mac.getInstance("HmacSHA256");
+        hmac.init(new SecretKeySpec(HexFormat.of().parseHex(secret), "HmacSHA256"));
+        assertThat(client.proof(id)).isEqualTo(HexFormat.of().formatHex(hmac.doFinal(("telemetry-proof-v1:" + id)
+                .getBytes(StandardCharsets.US_ASCII))));
         assertThat(client().anonymousId()).matches("[0-9a-f]{64}").isEqualTo(client().anonymousId());
+    }
+
+    @Test
+    void knowingTheMachineValueIsNotEnoughToKnowTheAnonymousId(@TempDir Path otherRoot) throws IOException {
+        TelemetryClient here = fixture.builder(services.uri(), true).machineValue("a-cloned-image").build();
+        TelemetryClient clone = new Fixture(otherRoot).builder(services.uri(), true).machineValue("a-cloned-image")
+                .build();
+
+        assertThat(here.anonymousId()).as("same machine value, two installation secrets")
+                .isNotEqualTo(clone.anonymousId())
+                .isNotEqualTo(sha256("telemetry-anonymous-id:a-cloned-image"));
+    }
+
+    @Test
+    void theSecretIsCreatedOnlyWhenTelemetryFirstNeedsAnIdentity() {
+        TelemetryClient client = client();
+        client.status();
+        client.capture("start_begin", Map.of());
+        assertThat(fixture.home.resolve("installation-secret")).as("not answered yet").doesNotExist();
+
+        client.answerPrompt(true);
+        client.capture("start_begin", Map.of());
+
+        assertThat(fixture.home.resolve("installation-secret")).exists();
+    }
+
+    @Test
+    void consentRequestsAndPushesCarryTheProofAndNoUrlNamesTheMachine() {
+        TelemetryClient client = optedIn();
+        client.capture("start_begin", Map.of("cpus", 4));
+
+        client.push(TIMEOUT);
+        client.requestErasure(TIMEOUT);
+
+        assertThat(services.calls).containsExactly("consent true", "push", "erase /v1/consent/data");
+        assertThat(services.proofs).containsExactly(Map.entry(client.anonymousId(), client.proof(client
+                .anonymousId())));
+        assertThat(services.pushedEvents).allSatisfy(event -> assertThat(event.get("proof").asText())
+                .isEqualTo(client.proof(client.anonymousId())));
+        assertThat(services.targets).noneMatch(target -> target.toString().contains(client.anonymousId()));
+    }
+
+    @Test
+    void anOptInAcknowledgedBeforeMachineProofsIsSentAgainUnderTheNewIdWithoutAskingAgain() throws IOException {
+        Files.createDirectories(fixture.home);
+        Files.writeString(fixture.home.resolve("consent.properties"),
+                "optIn=true\nconsentVersion=1\nsource=prompt\nansweredAt=2026-01-01T00\\:00\\:00Z\nanswerId=a1\n");
+        Files.writeString(fixture.home.resolve("consent-sent.properties"), "answerId=a1\n");
+        TelemetryClient client = fixture.client(services.uri(), true);
+        assertThat(client.shouldPrompt()).isFalse();
+        client.capture("stop", Map.of());
+
+        client.push(TIMEOUT);
+        client.push(TIMEOUT);
+
+        assertThat(services.calls).containsExactly("consent true", "push");
+    }
+
+    private static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -334,8 +411,7 @@ class TelemetryClientTest extends AgainstStandInServices {
 
         assertThat(client.requestErasure(TIMEOUT)).contains("r-1");
 
-        assertThat(services.calls).containsExactly("consent true",
-                "erase /v1/consent/" + client.anonymousId() + "/data");
+        assertThat(services.calls).containsExactly("consent true", "erase /v1/consent/data");
         assertThat(client.status().state()).isEqualTo(State.OFF);
         assertThat(client.push(TIMEOUT)).isEqualTo(new PushOutcome(0, 0));
         assertThat(services.calls).hasSize(2);

@@ -15,8 +15,8 @@ import dev.telemetry.consentview.ConsentView;
 import dev.telemetry.contract.Topics;
 
 /**
- * Keeps the collector's consent view up to date from {@link Topics#CONSENT}, one transaction per polled batch; one
- * consumer group for all replicas.
+ * Keeps the collector's consent view and the machines' proof verifiers up to date from {@link Topics#CONSENT}, one
+ * transaction per polled batch; one consumer group for all replicas.
  */
 @ApplicationScoped
 public class ConsentProjection {
@@ -25,10 +25,12 @@ public class ConsentProjection {
 
     private final Pool pool;
     private final ConsentView view;
+    private final ProofVerifiers verifiers;
 
-    ConsentProjection(Pool pool, ConsentView view) {
+    ConsentProjection(Pool pool, ConsentView view, ProofVerifiers verifiers) {
         this.pool = pool;
         this.view = view;
+        this.verifiers = verifiers;
     }
 
     /**
@@ -37,7 +39,7 @@ public class ConsentProjection {
      */
     @Incoming("consent-in")
     public Uni<Void> apply(ConsumerRecords<String, String> records) {
-        return pool.withTransaction(tx -> view.consume(tx, records)).replaceWithVoid()
+        return pool.withTransaction(tx -> view.consume(tx, records).chain(news -> verifiers.remember(tx, news)))
                 .onFailure().invoke(e -> LOG.warnf("applying a batch of %d consent records failed, retrying: %s",
                         records.count(), e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely();

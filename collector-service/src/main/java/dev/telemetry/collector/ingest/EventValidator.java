@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.telemetry.contract.MachineProofs;
 import dev.telemetry.contract.Pseudonyms;
 import dev.telemetry.contract.catalog.EventCatalog;
 
@@ -19,9 +20,10 @@ import dev.telemetry.contract.catalog.EventCatalog;
  */
 final class EventValidator {
 
-    private static final String[] REQUIRED = {"event", "timestamp", "anonymousId", "os", "build"};
+    private static final String[] REQUIRED = {"event", "timestamp", "anonymousId", "proof", "os", "build"};
     private static final Map<String, String> NOT_A_STRING = Map.of("event", "unknown_event", "timestamp",
-            "invalid_timestamp", "anonymousId", "invalid_anonymous_id", "os", "invalid_os", "build", "invalid_build");
+            "invalid_timestamp", "anonymousId", "invalid_anonymous_id", "proof", "invalid_proof", "os", "invalid_os",
+            "build", "invalid_build");
     /** Builds that passed the catalog's pattern: a fleet runs few, and the pattern is a regular expression. */
     private static final int MAX_REMEMBERED_BUILDS = 1024;
     /** Nanoseconds per unit of a fraction of n digits, by n. */
@@ -40,8 +42,8 @@ final class EventValidator {
     }
 
     /** An event that passed every check; {@code data} holds only catalog keys. */
-    record ValidEvent(UUID id, String kind, Instant timestamp, String anonymousId, String os, String build,
-            Map<String, Object> data) {
+    record ValidEvent(UUID id, String kind, Instant timestamp, String anonymousId, String proof, String os,
+            String build, Map<String, Object> data) {
     }
 
     /** Either a valid event or the reason it is rejected (and its id, if that much was readable). */
@@ -68,7 +70,7 @@ final class EventValidator {
             return Checked.rejected(idText, "unknown_field",
                     "'" + sanitise(event.unknownField) + "' is not an event field");
         }
-        Object[] required = {event.event, event.timestamp, event.anonymousId, event.os, event.build};
+        Object[] required = {event.event, event.timestamp, event.anonymousId, event.proof, event.os, event.build};
         for (int i = 0; i < required.length; i++) {
             if (RawEvent.missing(required[i])) {
                 return Checked.rejected(idText, "missing_field", REQUIRED[i] + " is required");
@@ -100,6 +102,11 @@ final class EventValidator {
             return Checked.rejected(idText, "invalid_anonymous_id",
                     "anonymousId must be 64 lowercase hexadecimal characters (a SHA-256)");
         }
+        String proof = (String) event.proof;
+        if (!MachineProofs.isProof(proof)) {
+            return Checked.rejected(idText, "invalid_proof",
+                    "proof must be 64 lowercase hexadecimal characters (the machine's proof)");
+        }
         String os = (String) event.os;
         String build = (String) event.build;
         problem = catalog.checkOs(os);
@@ -122,7 +129,8 @@ final class EventValidator {
                 return rejected(idText, problem.get());
             }
         }
-        return new Checked(new ValidEvent(id, kind, timestamp, anonymousId, os, build, data), idText, null, null);
+        return new Checked(new ValidEvent(id, kind, timestamp, anonymousId, proof, os, build, data), idText, null,
+                null);
     }
 
     /**

@@ -42,12 +42,14 @@ public class IngestService {
     private final ConsentFreshness freshness;
     private final ConsentRule rule;
     private final UsagePublisher publisher;
+    private final MachineProofCheck proofs;
     private final Clock clock;
     /** Lets a resend be answered "duplicate"; downstream deduplicates exactly. */
     private final RecentlyAccepted recentlyAccepted;
 
     IngestService(CollectorConfig config, ConsentWindows windows, EventCatalog catalog, Pseudonyms pseudonyms,
-            ConsentView consent, Pool pool, ConsentFreshness freshness, UsagePublisher publisher, Clock clock) {
+            ConsentView consent, Pool pool, ConsentFreshness freshness, UsagePublisher publisher,
+            MachineProofCheck proofs, Clock clock) {
         this.validator = new EventValidator(catalog, windows.clockSkew(), config.maxEventAge());
         this.catalog = catalog;
         this.pseudonyms = pseudonyms;
@@ -56,11 +58,16 @@ public class IngestService {
         this.freshness = freshness;
         this.rule = new ConsentRule(windows);
         this.publisher = publisher;
+        this.proofs = proofs;
         this.clock = clock;
         this.recentlyAccepted = new RecentlyAccepted(config.duplicateCacheSize(), config.duplicateCacheTtl());
     }
 
-    /** @param store false for {@code /validate}: the same verdicts, nothing appended or remembered */
+    /**
+     * An event without its machine's proof is judged as if its machine had never answered ({@link MachineProofCheck}).
+     *
+     * @param store false for {@code /validate}: the same verdicts, nothing appended or remembered
+     */
     public Uni<PushResult> push(List<RawEvent> events, boolean store) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         List<Checked> checked = events.stream().map(event -> validator.check(event, now)).toList();
@@ -74,16 +81,18 @@ public class IngestService {
         }
         Set<String> machines = new HashSet<>(pseudonymByMachine.values());
         Instant consumedUpTo = freshness.consumedUpTo();
-        return consent.timelines(pool, machines)
+        return Uni.combine().all().unis(consent.timelines(pool, machines), proofs.forMachines(pool, machines))
+                .asTuple()
                 .onFailure().transform(ConsentUnavailableException::new)
-                .chain(timelines -> {
+                .chain(known -> {
+                    Map<String, ConsentTimeline> timelines = known.getItem1();
+                    MachineProofCheck.Proofs machineProofs = known.getItem2();
                     List<EventResult> results = new ArrayList<>();
                     List<UsageEvent> accepted = new ArrayList<>();
                     Set<InBatch> seenInBatch = new HashSet<>();
                     for (int i = 0; i < checked.size(); i++) {
-                        results.add(
-                                judge(i, checked.get(i), pseudonymOf.get(i), timelines, now, consumedUpTo, seenInBatch,
-                                        accepted));
+                        results.add(judge(i, checked.get(i), pseudonymOf.get(i), timelines, machineProofs, now,
+                                consumedUpTo, seenInBatch, accepted));
                     }
                     if (!store) {
                         return Uni.createFrom().item(PushResult.of(results));
@@ -96,7 +105,8 @@ public class IngestService {
     }
 
     private EventResult judge(int index, Checked checked, String pseudonym, Map<String, ConsentTimeline> timelines,
-            Instant now, Instant consumedUpTo, Set<InBatch> seenInBatch, List<UsageEvent> accepted) {
+            MachineProofCheck.Proofs machineProofs, Instant now, Instant consumedUpTo, Set<InBatch> seenInBatch,
+            List<UsageEvent> accepted) {
         if (checked.event() == null) {
             return new EventResult(index, checked.id(), EventResult.REJECTED, checked.reason(), checked.detail());
         }
@@ -105,12 +115,16 @@ public class IngestService {
             return new EventResult(index, checked.id(), EventResult.DUPLICATE, "duplicate_in_batch",
                     "the same event appears earlier in this push");
         }
-        if (recentlyAccepted.contains(pseudonym, event.id())) {
+        boolean proven = machineProofs.proves(pseudonym, event.proof());
+        // Without its machine's proof an event learns nothing about the machine, not even an earlier acceptance.
+        if (proven && recentlyAccepted.contains(pseudonym, event.id())) {
             return new EventResult(index, checked.id(), EventResult.DUPLICATE, "already_accepted",
                     "this event was accepted before");
         }
-        ConsentRule.Verdict verdict = rule.judge(timelines.getOrDefault(pseudonym, ConsentTimeline.NONE),
-                event.timestamp(), now, consumedUpTo);
+        ConsentTimeline timeline = proven
+                ? timelines.getOrDefault(pseudonym, ConsentTimeline.NONE)
+                : ConsentTimeline.NONE;
+        ConsentRule.Verdict verdict = rule.judge(timeline, event.timestamp(), now, consumedUpTo);
         switch (verdict.outcome()) {
             case REJECT :
                 return new EventResult(index, checked.id(), EventResult.REJECTED, verdict.reason(),

@@ -108,6 +108,7 @@ final class PushReader {
                 case "event" -> event.event = scalar(parser, value);
                 case "timestamp" -> event.timestamp = scalar(parser, value);
                 case "anonymousId" -> event.anonymousId = scalar(parser, value);
+                case "proof" -> event.proof = scalar(parser, value);
                 case "os" -> event.os = scalar(parser, value);
                 case "build" -> event.build = scalar(parser, value);
                 case "data" -> event.data = value == JsonToken.START_OBJECT ? data(parser) : scalar(parser, value);

@@ -19,6 +19,7 @@ final class RawEvent {
     Object event;
     Object timestamp;
     Object anonymousId;
+    Object proof;
     Object os;
     Object build;
     Object data;

@@ -92,23 +92,24 @@ class ConsentProjectionScaleTest {
         for (int i = 0; i < MACHINES; i++) {
             String anonymousId = SimulatedMachines.newAnonymousId();
             String pseudonym = SimulatedMachines.pseudonymOf(anonymousId);
+            String verifier = SimulatedMachines.verifierOf(anonymousId);
             anonymousIds.add(anonymousId);
             List<String> timeline = new ArrayList<>();
             List<IntegrationEvent> decisions = new ArrayList<>();
             Instant granted = now.minus(Duration.ofMinutes(120));
             decisions.add(new ConsentGrantedMessage(UUID.randomUUID(), pseudonym, 1, granted, "linux", "1.0.0",
-                    "prompt"));
+                    "prompt", verifier));
             timeline.add("GRANTED@" + granted);
             if (i % 2 == 1) {
                 Instant withdrawn = now.minus(Duration.ofMinutes(90));
                 decisions.add(new ConsentWithdrawnMessage(UUID.randomUUID(), pseudonym, 2, withdrawn, "linux",
-                        "1.0.0", "toggle"));
+                        "1.0.0", "toggle", verifier));
                 timeline.add("WITHDRAWN@" + withdrawn);
             }
             if (i % 4 == 3) {
                 Instant regranted = now.minus(Duration.ofMinutes(60));
                 decisions.add(new ConsentGrantedMessage(UUID.randomUUID(), pseudonym, 3, regranted, "linux",
-                        "1.0.0", "toggle"));
+                        "1.0.0", "toggle", verifier));
                 timeline.add("GRANTED@" + regranted);
             }
             if (i % 10 == 0) {
@@ -166,6 +167,7 @@ class ConsentProjectionScaleTest {
             event.put("event", "stop");
             event.put("timestamp", now.minus(Duration.ofMinutes(erased ? 100 : 15)).toString());
             event.put("anonymousId", fleet.anonymousIds().get(machine));
+            event.put("proof", SimulatedMachines.proofOf(fleet.anonymousIds().get(machine)));
             event.put("os", "linux");
             event.put("build", "1.0.0");
             event.putObject("data");

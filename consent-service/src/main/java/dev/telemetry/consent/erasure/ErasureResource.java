@@ -44,7 +44,7 @@ public class ErasureResource {
             return UUID.fromString(receipt);
         } catch (IllegalArgumentException e) {
             throw new ProblemException(Problem.of(Status.BAD_REQUEST, "invalid-receipt", "Invalid receipt",
-                    "A receipt is a UUID, as returned by DELETE /v1/consent/{anonymousId}/data."));
+                    "A receipt is a UUID, as returned by DELETE /v1/consent/data."));
         }
     }
 }

@@ -25,6 +25,8 @@ import io.vertx.pgclient.PgException;
 
 import dev.telemetry.consent.ledger.ConsentEvent.ErasureRequested;
 import dev.telemetry.consent.outbox.OutboxRelayService;
+import dev.telemetry.consent.proof.MachineAccess;
+import dev.telemetry.consent.proof.MachineCredentials;
 import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.Pseudonyms;
 import dev.telemetry.contract.Topics;
@@ -50,17 +52,21 @@ public class ConsentLedger {
 
     private static final int MAX_ATTEMPTS = 200;
 
+    /** The machine's state and proof verifier; one row, with nulls for what it does not have. */
     private static final String READ_STATE = """
-            SELECT version, status, since, pending_erasure FROM consent_state WHERE stream_id = $1""";
+            SELECT s.version, s.status, s.since, s.pending_erasure, p.verifier
+            FROM (SELECT $1::text AS stream_id) AS m
+            LEFT JOIN consent_state s USING (stream_id) LEFT JOIN machine_proof p USING (stream_id)""";
 
     /**
-     * $1 stream, $2 the change cap, $3 a day ago: the state, the machine's key, and how many of its last $2 events
+     * $1 stream, $2 the change cap, $3 a day ago: the state, the machine's verifier and key, and how many of its last $2 events
      * were recorded in the last day (the oldest of them too). Walks at most $2 events of the stream.
      */
     private static final String READ_FOR_COMMAND = """
-            SELECT s.version, s.status, s.since, s.pending_erasure, k.key, recent.changes, recent.oldest
+            SELECT s.version, s.status, s.since, s.pending_erasure, p.verifier, k.key, recent.changes, recent.oldest
             FROM (SELECT $1::text AS stream_id) m
             LEFT JOIN consent_state s USING (stream_id)
+            LEFT JOIN machine_proof p USING (stream_id)
             LEFT JOIN machine_key k USING (stream_id)
             CROSS JOIN LATERAL (
                 SELECT count(*) AS changes, min(e.recorded_at) AS oldest
@@ -74,7 +80,8 @@ public class ConsentLedger {
      * $1 stream, $2 schema version, $3..$7 the events (version, id, type, payload, time), $8 topic, $9 their
      * integration messages, $10/$11 erasure receipts, $12..$15 the state after them, $16 the machine's new key (null
      * if it has one), $17 whether the events erase the machine: its key is deleted, and the personal fields of its
-     * events stored in clear before crypto-shredding (schema version 1) are redacted.
+     * events stored in clear before crypto-shredding (schema version 1) are redacted; $18/$19 the verifier a first
+     * decision registers (null otherwise) and when.
      */
     private static final String APPEND = """
             WITH appended AS (
@@ -87,6 +94,9 @@ public class ConsentLedger {
                 SELECT m.event_id, $8, $1, m.payload
                 FROM unnest($4::uuid[], $9::text[]) WITH ORDINALITY AS m(event_id, payload, n)
                 ORDER BY m.n
+            ), claimed AS (
+                INSERT INTO machine_proof (stream_id, verifier, registered_at)
+                SELECT $1, $18, $19 WHERE $18::text IS NOT NULL
             ), receipts AS (
                 INSERT INTO erasure_receipt (receipt, stream_id, requested_at)
                 SELECT r.receipt, $1, r.requested_at
@@ -128,20 +138,27 @@ public class ConsentLedger {
     public record Outcome(ConsentState state, List<ConsentEvent> recorded) {
     }
 
-    /** Completes only once the recorded events are durable (the append's commit). */
-    public Uni<Outcome> handle(String anonymousId, Function<Instant, ConsentCommand> command) {
-        return handle(anonymousId, () -> {
+    /** A machine's state and the verifier of its proof (null for a machine without one). */
+    private record Stored(ConsentState state, String verifier) {
+    }
+
+    /**
+     * Completes only once the recorded events are durable (the append's commit); fails with
+     * {@link MachineAccess#refusal()} if the credentials do not prove the machine, having changed nothing.
+     */
+    public Uni<Outcome> handle(MachineCredentials machine, Function<Instant, ConsentCommand> command) {
+        return handle(machine, () -> {
         }, command);
     }
 
     /**
-     * As {@link #handle(String, Function)}; {@code beforeRegistering} runs when the command would record a machine
-     * never seen before, and may refuse it by throwing: nothing is written then.
+     * As {@link #handle(MachineCredentials, Function)}; {@code beforeRegistering} runs when the command would record
+     * a machine never seen before, and may refuse it by throwing: nothing is written then.
      */
-    public Uni<Outcome> handle(String anonymousId, Runnable beforeRegistering,
+    public Uni<Outcome> handle(MachineCredentials machine, Runnable beforeRegistering,
             Function<Instant, ConsentCommand> command) {
-        String stream = pseudonyms.of(anonymousId);
-        return Uni.createFrom().deferred(() -> attempt(stream, beforeRegistering, command))
+        String stream = pseudonyms.of(machine.anonymousId());
+        return Uni.createFrom().deferred(() -> attempt(stream, machine.presentedVerifier(), beforeRegistering, command))
                 .onFailure(ConcurrentAppend.class).retry()
                 .withBackOff(Duration.ofMillis(2), Duration.ofMillis(50)).withJitter(0.5)
                 .atMost(MAX_ATTEMPTS)
@@ -152,8 +169,9 @@ public class ConsentLedger {
                 });
     }
 
-    public Uni<ConsentState> current(String anonymousId) {
-        return stateOf(pseudonyms.of(anonymousId));
+    /** The machine's state, if the credentials prove it; otherwise {@link MachineAccess#refusal()}. */
+    public Uni<ConsentState> current(MachineCredentials machine) {
+        return authorized(pseudonyms.of(machine.anonymousId()), machine).map(Stored::state);
     }
 
     /** One event of a machine's history as it can still be read. */
@@ -162,11 +180,12 @@ public class ConsentLedger {
 
     /**
      * The machine's events from its last erasure request on (all of them if it never asked for one): an erasure
-     * leaves only itself, the tombstone "erased at T", and what was recorded after it.
+     * leaves only itself, the tombstone "erased at T", and what was recorded after it. Only for credentials that
+     * prove the machine; otherwise {@link MachineAccess#refusal()}.
      */
-    public Uni<List<Recorded>> history(String anonymousId) {
-        String stream = pseudonyms.of(anonymousId);
-        return pool.preparedQuery(READ_KEY).execute(Tuple.of(stream))
+    public Uni<List<Recorded>> history(MachineCredentials machine) {
+        String stream = pseudonyms.of(machine.anonymousId());
+        return authorized(stream, machine).chain(proven -> pool.preparedQuery(READ_KEY).execute(Tuple.of(stream)))
                 .map(rows -> rows.size() == 0 ? null : key(rows.iterator().next()))
                 .chain(key -> Panache.withSession(() -> StoredEvent.<StoredEvent>list(
                         "streamId = ?1 order by version", stream))
@@ -190,23 +209,48 @@ public class ConsentLedger {
         return key == null ? null : MachineKey.of(key.getBytes());
     }
 
-    private Uni<ConsentState> stateOf(String stream) {
-        return pool.preparedQuery(READ_STATE).execute(Tuple.of(stream))
-                .map(rows -> rows.size() == 0 ? ConsentState.INITIAL : state(rows.iterator().next()));
+    private Uni<Stored> authorized(String stream, MachineCredentials machine) {
+        return stored(stream).map(stored -> {
+            if (access(false, stored, machine.presentedVerifier()) != MachineAccess.ALLOWED) {
+                throw MachineAccess.refusal();
+            }
+            return stored;
+        });
     }
 
-    private Uni<Outcome> attempt(String stream, Runnable beforeRegistering,
+    private static MachineAccess access(boolean mayClaim, Stored stored, String presentedVerifier) {
+        return MachineAccess.decide(mayClaim, stored.state().version() > 0, stored.verifier(), presentedVerifier);
+    }
+
+    private Uni<Stored> stored(String stream) {
+        return pool.preparedQuery(READ_STATE).execute(Tuple.of(stream)).map(rows -> {
+            Row row = rows.iterator().next();
+            ConsentState state = row.getValue("version") == null ? ConsentState.INITIAL : state(row);
+            return new Stored(state, row.getString("verifier"));
+        });
+    }
+
+    private Uni<Outcome> attempt(String stream, String presentedVerifier, Runnable beforeRegistering,
             Function<Instant, ConsentCommand> command) {
         Instant now = now();
         return pool.preparedQuery(READ_FOR_COMMAND)
                 .execute(Tuple.of(stream, maxChangesPerDay, utc(now.minus(DAY))))
                 .map(rows -> rows.iterator().next())
-                .chain(row -> decideAndAppend(stream, beforeRegistering, command.apply(now), row, now));
+                .chain(row -> decideAndAppend(stream, presentedVerifier, beforeRegistering, command.apply(now), row,
+                        now));
     }
 
-    private Uni<Outcome> decideAndAppend(String stream, Runnable beforeRegistering, ConsentCommand command, Row row,
-            Instant now) {
+    private Uni<Outcome> decideAndAppend(String stream, String presentedVerifier, Runnable beforeRegistering,
+            ConsentCommand command, Row row, Instant now) {
         ConsentState state = row.getLong("version") == null ? ConsentState.INITIAL : state(row);
+        Stored stored = new Stored(state, row.getString("verifier"));
+        boolean choice = command.match(recordChoice -> true, requestErasure -> false);
+        // Only a first consent decision claims a machine; a first erasure request has nothing to erase. Checked
+        // before anything else, so that no other answer tells whether the machine exists.
+        MachineAccess access = access(choice, stored, presentedVerifier);
+        if (access == MachineAccess.REFUSED) {
+            throw MachineAccess.refusal();
+        }
         List<ConsentEvent> events = ConsentDecider.decide(command, state);
         if (events.isEmpty()) {
             return Uni.createFrom().item(new Outcome(state, events));
@@ -214,7 +258,6 @@ public class ConsentLedger {
         if (state.version() == 0) {
             beforeRegistering.run();
         }
-        boolean choice = command.match(recordChoice -> true, requestErasure -> false);
         if (choice && row.getLong("changes") >= maxChangesPerDay) {
             Instant allowedAgain = row.getOffsetDateTime("oldest").toInstant().plus(DAY);
             throw tooManyChanges(Math.max(1, Duration.between(now, allowedAgain).toSeconds() + 1));
@@ -222,8 +265,11 @@ public class ConsentLedger {
         MachineKey existing = key(row);
         MachineKey newKey = existing == null && choice ? MachineKey.generate() : null;
         ConsentState next = ConsentDecider.fold(state, events);
+        Claim claim = access == MachineAccess.CLAIM ? new Claim(presentedVerifier, now) : null;
+        String verifier = claim != null ? presentedVerifier : stored.verifier();
         return pool.preparedQuery(APPEND)
-                .execute(append(stream, state.version(), events, next, existing != null ? existing : newKey, newKey))
+                .execute(append(stream, state.version(), events, next, existing != null ? existing : newKey, newKey,
+                        verifier, claim))
                 .onFailure(ConsentLedger::lostTheRace)
                 .transform(lost -> new ConcurrentAppend(stream, state.version() + 1))
                 .replaceWith(new Outcome(next, events));
@@ -236,12 +282,18 @@ public class ConsentLedger {
                 retryAfterSeconds);
     }
 
+    /** The verifier a machine's first decision registers. */
+    private record Claim(String verifier, Instant at) {
+    }
+
     /**
      * @param key the machine's key, to seal the events' personal fields
      * @param newKey the same key if it is new (stored with the events), else null
+     * @param verifier the machine's proof verifier, carried by its consent messages
+     * @param claim the verifier to register, if this is the machine's first decision
      */
     private static Tuple append(String stream, long expectedVersion, List<ConsentEvent> events, ConsentState next,
-            MachineKey key, MachineKey newKey) {
+            MachineKey key, MachineKey newKey, String verifier, Claim claim) {
         int n = events.size();
         Long[] versions = new Long[n];
         UUID[] ids = new UUID[n];
@@ -258,7 +310,7 @@ public class ConsentLedger {
             types[i] = event.type();
             payloads[i] = EventCodec.encode(event, ids[i], key);
             times[i] = utc(event.at());
-            messages[i] = IntegrationJson.write(EventCodec.toMessage(ids[i], stream, versions[i], event));
+            messages[i] = IntegrationJson.write(EventCodec.toMessage(ids[i], stream, versions[i], event, verifier));
             if (event instanceof ErasureRequested erasure) {
                 receipts.add(erasure.receipt());
                 requested.add(utc(erasure.at()));
@@ -269,13 +321,18 @@ public class ConsentLedger {
                 next.version(), next.status().name(), utc(next.since())))
                 .addValue(next.pendingErasure())
                 .addValue(newKey == null ? null : io.vertx.core.buffer.Buffer.buffer(newKey.bytes()))
-                .addValue(!receipts.isEmpty());
+                .addValue(!receipts.isEmpty())
+                .addValue(claim == null ? null : claim.verifier())
+                .addValue(claim == null ? null : utc(claim.at()));
     }
 
     /** Another writer appended this version first, or made the machine's first key first. */
     private static boolean lostTheRace(Throwable failure) {
+        // Two first decisions of one machine: one of the two keys is taken first, either way the retry sees the
+        // winner's verifier.
         return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
-                && ("consent_event_pkey".equals(pg.getConstraint()) || "machine_key_pkey".equals(pg.getConstraint()));
+                && ("consent_event_pkey".equals(pg.getConstraint()) || "machine_key_pkey".equals(pg.getConstraint())
+                        || "machine_proof_pkey".equals(pg.getConstraint()));
     }
 
     static ConsentState state(Row row) {

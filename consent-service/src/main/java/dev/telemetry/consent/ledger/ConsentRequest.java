@@ -4,7 +4,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
 /**
- * Body of {@code PUT /v1/consent/{anonymousId}}. Values are tightly bounded: nothing free-form can be recorded.
+ * Body of {@code PUT /v1/consent}. Values are tightly bounded: nothing free-form can be recorded.
  */
 public record ConsentRequest(
         @NotNull Boolean optIn,

@@ -90,13 +90,17 @@ final class EventCodec {
 
     /**
      * The integration event other services consume for this domain event. It carries no personal field: no consumer
-     * needs the OS, build or source of a consent decision, and what is not published needs no erasing.
+     * needs the OS, build or source of a consent decision, and what is not published needs no erasing. Consent
+     * decisions carry the machine's proof verifier, so that the collector can check pushes without asking this
+     * service.
      */
-    static ConsentMessage toMessage(UUID eventId, String pseudonym, long version, ConsentEvent event) {
+    static ConsentMessage toMessage(UUID eventId, String pseudonym, long version, ConsentEvent event,
+            String proofVerifier) {
         return event.match(
-                granted -> new ConsentGrantedMessage(eventId, pseudonym, version, granted.at(), null, null, null),
+                granted -> new ConsentGrantedMessage(eventId, pseudonym, version, granted.at(), null, null, null,
+                        proofVerifier),
                 withdrawn -> new ConsentWithdrawnMessage(eventId, pseudonym, version, withdrawn.at(), null, null,
-                        null),
+                        null, proofVerifier),
                 erasure -> new ErasureRequestedMessage(eventId, pseudonym, version, erasure.at(), erasure.receipt()));
     }
 }

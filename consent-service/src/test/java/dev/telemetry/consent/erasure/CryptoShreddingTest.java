@@ -1,6 +1,5 @@
 package dev.telemetry.consent.erasure;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
@@ -18,7 +17,6 @@ import io.restassured.response.Response;
 
 import dev.telemetry.consent.ConsentTopic;
 import dev.telemetry.consent.Machine;
-import dev.telemetry.testing.TestApiKeys;
 import dev.telemetry.testing.TestDatabase;
 
 /**
@@ -38,9 +36,9 @@ class CryptoShreddingTest {
     }
 
     private static Response answer(Machine machine, Details details, boolean optIn, String source) {
-        return given().auth().oauth2(TestApiKeys.ingest()).contentType(ContentType.JSON)
+        return machine.request().contentType(ContentType.JSON)
                 .body(Map.of("optIn", optIn, "os", details.os(), "build", details.build(), "source", source))
-                .when().put("/v1/consent/" + machine.anonymousId());
+                .when().put("/v1/consent");
     }
 
     @Test

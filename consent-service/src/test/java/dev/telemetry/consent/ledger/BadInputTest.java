@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.telemetry.consent.Machine;
+import dev.telemetry.contract.MachineProofs;
 import dev.telemetry.testing.TestApiKeys;
 import dev.telemetry.testing.TestDatabase;
 
@@ -31,6 +32,10 @@ class BadInputTest {
                         "invalid-anonymous-id"),
                 bad("id not hex", "g".repeat(64), JSON, VALID, 400, "invalid-anonymous-id"),
                 bad("id is an email address", "someone@example.com", JSON, VALID, 400, "invalid-anonymous-id"),
+                bad("id missing", "", JSON, VALID, 400, "invalid-anonymous-id"),
+                bad("proof missing", null, JSON, VALID, 401, "proof-required"),
+                bad("proof in uppercase", null, JSON, VALID, 401, "proof-required"),
+                bad("proof too short", null, JSON, VALID, 401, "proof-required"),
                 bad("optIn missing", null, JSON, "{\"os\": \"linux\", \"build\": \"1\", \"source\": \"prompt\"}", 400,
                         "invalid-request"),
                 bad("os missing", null, JSON, "{\"optIn\": true, \"build\": \"1\", \"source\": \"prompt\"}", 400,
@@ -71,13 +76,22 @@ class BadInputTest {
     @MethodSource("badRequests")
     void badRequestIsRefusedWithAStableProblemAndStoresNothing(String name, String anonymousId, String contentType,
             String body, int status, String type) {
-        String id = anonymousId == null ? Machine.newMachine().anonymousId() : anonymousId;
+        Machine machine = Machine.newMachine();
+        String id = anonymousId == null ? machine.anonymousId() : anonymousId;
+        String proof = switch (name) {
+            case "proof missing" -> "";
+            case "proof in uppercase" -> machine.proof().toUpperCase();
+            case "proof too short" -> machine.proof().substring(1);
+            default -> machine.proof();
+        };
         long before = TestDatabase.count("SELECT count(*) FROM consent_event");
 
         given().auth().oauth2(TestApiKeys.ingest())
+                .header(MachineProofs.ANONYMOUS_ID_HEADER, id)
+                .header(MachineProofs.HEADER, proof)
                 .contentType(contentType)
                 .body(body)
-                .when().put("/v1/consent/" + id)
+                .when().put("/v1/consent")
                 .then().statusCode(status)
                 .contentType(equalTo("application/problem+json"))
                 .body("type", equalTo("urn:telemetry:problem:" + type))
@@ -91,7 +105,9 @@ class BadInputTest {
         Machine machine = Machine.newMachine();
 
         given().auth().oauth2(TestApiKeys.ingest()).contentType(JSON).accept("application/xml").body(VALID)
-                .when().put("/v1/consent/" + machine.anonymousId())
+                .header(MachineProofs.ANONYMOUS_ID_HEADER, machine.anonymousId())
+                .header(MachineProofs.HEADER, machine.proof())
+                .when().put("/v1/consent")
                 .then().statusCode(406)
                 .contentType(equalTo("application/problem+json"))
                 .body("type", equalTo("urn:telemetry:problem:not-acceptable"))
@@ -101,7 +117,9 @@ class BadInputTest {
 
         machine.answer(true, "prompt").then().statusCode(200);
         given().auth().oauth2(TestApiKeys.ingest()).accept("text/csv")
-                .when().get("/v1/consent/" + machine.anonymousId())
+                .header(MachineProofs.ANONYMOUS_ID_HEADER, machine.anonymousId())
+                .header(MachineProofs.HEADER, machine.proof())
+                .when().get("/v1/consent")
                 .then().statusCode(406)
                 .contentType(equalTo("application/problem+json"))
                 .body("type", equalTo("urn:telemetry:problem:not-acceptable"));

@@ -52,13 +52,13 @@ class ConsentApiTest {
     }
 
     @Test
-    void machineThatNeverAnsweredIsNotFound() {
+    void aMachineThatNeverAnsweredIsRefusedAsAWrongProofWouldBe() {
         Machine machine = Machine.newMachine();
 
-        machine.current().then().statusCode(404)
+        machine.current().then().statusCode(403)
                 .contentType(equalTo("application/problem+json"))
-                .body("type", equalTo("urn:telemetry:problem:consent-not-found"));
-        machine.history().then().statusCode(404);
+                .body("type", equalTo("urn:telemetry:problem:proof-rejected"));
+        machine.history().then().statusCode(403).body("type", equalTo("urn:telemetry:problem:proof-rejected"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 import dev.telemetry.consent.Machine;
+import dev.telemetry.testing.SimulatedMachines;
 
 /**
  * One machine may change its consent at most {@code ledger.max-changes-per-day} times a day (20 by default, 50 in
@@ -35,6 +36,9 @@ class ConsentChangeCapTest {
         assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 86_400L);
         toggler.current().then().statusCode(200).body("optIn", equalTo(false)).body("version", equalTo(CAP));
         toggler.history().then().body("size()", equalTo(CAP));
+        // Without the machine's proof the cap is not even reached: the answer must not tell that the machine exists.
+        toggler.withProof(SimulatedMachines.proofOf("someone else")).answer(true, "toggle").then().statusCode(403)
+                .body("type", equalTo("urn:telemetry:problem:proof-rejected"));
     }
 
     @Test

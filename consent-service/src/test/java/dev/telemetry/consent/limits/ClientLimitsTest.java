@@ -1,6 +1,5 @@
 package dev.telemetry.consent.limits;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -15,7 +14,6 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 import dev.telemetry.consent.Machine;
-import dev.telemetry.testing.TestApiKeys;
 
 /** Each test plays clients at addresses of its own (X-Forwarded-For from the trusted local proxy). */
 @QuarkusTest
@@ -31,10 +29,9 @@ class ClientLimitsTest {
     }
 
     private static Response answer(Machine machine, boolean optIn, String address) {
-        return given().auth().oauth2(TestApiKeys.ingest()).header("X-Forwarded-For", address)
-                .contentType(ContentType.JSON)
+        return machine.request().header("X-Forwarded-For", address).contentType(ContentType.JSON)
                 .body("{\"optIn\": " + optIn + ", \"os\": \"linux\", \"build\": \"0.0.1234\", \"source\": \"toggle\"}")
-                .when().put("/v1/consent/" + machine.anonymousId());
+                .when().put("/v1/consent");
     }
 
     private static void assertLimited(Response response) {
@@ -54,7 +51,8 @@ class ClientLimitsTest {
 
         assertLimited(answer(refused, true, flooder));
 
-        refused.current().then().statusCode(404);
+        // Its own proof is refused: no verifier was registered, so the machine was not recorded.
+        refused.current().then().statusCode(403).body("type", equalTo("urn:telemetry:problem:proof-rejected"));
         answer(Machine.newMachine(), true, "198.51.100.8").then().statusCode(200);
     }
 

@@ -18,6 +18,7 @@ import dev.telemetry.apikeys.ApiKeyGroups;
 import dev.telemetry.apikeys.ApiKeyMinter;
 import dev.telemetry.apikeys.KeyFiles;
 import dev.telemetry.consent.Machine;
+import dev.telemetry.contract.MachineProofs;
 import dev.telemetry.testing.RealInfrastructure;
 import dev.telemetry.testing.TestApiKeys;
 
@@ -36,11 +37,11 @@ class VerifiedApiKeysTest {
                 .mint("test-client", Set.of(ApiKeyGroups.INGEST), Duration.ofSeconds(5)).token();
         Machine machine = Machine.newMachine();
 
-        given().auth().oauth2(shortLived).when().get("/v1/consent/" + machine.anonymousId()).then().statusCode(404);
-        given().auth().oauth2(shortLived).when().get("/v1/consent/" + machine.anonymousId()).then().statusCode(404);
+        read(shortLived, machine).then().statusCode(403);
+        read(shortLived, machine).then().statusCode(403);
 
         await().pollInterval(Duration.ofSeconds(1)).atMost(Duration.ofMinutes(3))
-                .until(() -> given().auth().oauth2(shortLived).when().get("/v1/consent/" + machine.anonymousId())
+                .until(() -> read(shortLived, machine)
                         .statusCode() == 401);
     }
 
@@ -49,7 +50,13 @@ class VerifiedApiKeysTest {
         String revoked = TestApiKeys.revoked(ApiKeyGroups.INGEST);
         Machine machine = Machine.newMachine();
         for (int call = 0; call < 3; call++) {
-            given().auth().oauth2(revoked).when().get("/v1/consent/" + machine.anonymousId()).then().statusCode(401);
+            read(revoked, machine).then().statusCode(401);
         }
+    }
+
+    /** A read of a machine that never answered: 403 proof-rejected once the key is accepted. */
+    private static io.restassured.response.Response read(String apiKey, Machine machine) {
+        return given().auth().oauth2(apiKey).header(MachineProofs.ANONYMOUS_ID_HEADER, machine.anonymousId())
+                .header(MachineProofs.HEADER, machine.proof()).when().get("/v1/consent");
     }
 }

@@ -39,12 +39,22 @@ class IntegrationEventSnapshotTest {
     private static final UUID EVENT_ID = UUID.fromString("0b5c7a52-7c55-4b1e-9a55-2f3cb2d5f3a1");
     private static final UUID RECEIPT = UUID.fromString("6f1d2c3b-4a59-4e8f-8a7b-1c2d3e4f5a6b");
     private static final String PSEUDONYM = "708eea6cc5c48906a9bb54fc66ea6af946e0bff3bdbe740c87cac8a6c057a1ac";
+    private static final String VERIFIER = MachineProofs.verifierOf(
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
     private static final Instant AT = Instant.parse("2026-11-21T10:15:30.123456Z");
 
     static Stream<Arguments> events() {
         return Stream.of(
                 Arguments.of("consent.granted.v1",
                         new ConsentGrantedMessage(EVENT_ID, PSEUDONYM, 1, AT, "linux", "0.0.1234", "prompt"),
+                        ConsentMessage.class),
+                Arguments.of("consent.granted.v1-with-proof-verifier",
+                        new ConsentGrantedMessage(EVENT_ID, PSEUDONYM, 1, AT, "linux", "0.0.1234", "prompt",
+                                VERIFIER),
+                        ConsentMessage.class),
+                Arguments.of("consent.withdrawn.v1-with-proof-verifier",
+                        new ConsentWithdrawnMessage(EVENT_ID, PSEUDONYM, 2, AT, "darwin", "0.0.1234", "toggle",
+                                VERIFIER),
                         ConsentMessage.class),
                 Arguments.of("consent.withdrawn.v1",
                         new ConsentWithdrawnMessage(EVENT_ID, PSEUDONYM, 2, AT, "darwin", "0.0.1234", "toggle"),

@@ -1,13 +1,21 @@
 package dev.telemetry.e2e;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import dev.telemetry.client.ClientSettings;
 import dev.telemetry.client.TelemetryClient;
@@ -30,6 +38,7 @@ final class Machine {
     final String os;
     final String build;
     final TelemetryClient client;
+    private final Path telemetryHome;
     final List<Counted> counted = new ArrayList<>();
     /** The last answer consent-service recorded: null before any. */
     private Boolean choice;
@@ -43,7 +52,8 @@ final class Machine {
         this.name = name;
         this.os = os;
         this.build = build;
-        this.client = TelemetryClient.builder(new ClientSettings(collector, consent, ingestKey, home.resolve(name), os,
+        this.telemetryHome = home.resolve(name);
+        this.client = TelemetryClient.builder(new ClientSettings(collector, consent, ingestKey, telemetryHome, os,
                 build, "CF_DEV_TELEMETRY"))
                 // Each simulated machine needs its own ID; the CI's environment must not switch telemetry off.
                 .machineValue("e2e-machine-" + name).environment(Map.of()).interactive(interactive).clock(clock)
@@ -52,6 +62,28 @@ final class Machine {
 
     String anonymousId() {
         return client.anonymousId();
+    }
+
+    /** Whether the client has created its installation secret (it does on first need only). */
+    boolean hasIdentity() {
+        return Files.exists(telemetryHome.resolve("installation-secret"));
+    }
+
+    /**
+     * The machine's proof, derived from its installation secret exactly as docs/what-we-collect.md says:
+     * {@code HMAC-SHA256(secret, "telemetry-proof-v1:" + anonymousId)}.
+     */
+    String proof() {
+        try {
+            byte[] secret = HexFormat.of().parseHex(Files.readString(telemetryHome.resolve("installation-secret"))
+                    .trim());
+            Mac hmac = Mac.getInstance("HmacSHA256");
+            hmac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return HexFormat.of().formatHex(hmac.doFinal(("telemetry-proof-v1:" + anonymousId())
+                    .getBytes(StandardCharsets.US_ASCII)));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

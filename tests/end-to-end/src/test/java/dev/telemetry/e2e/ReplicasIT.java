@@ -213,7 +213,7 @@ class ReplicasIT {
 
     private static Map<String, Object> event(String id, Machine machine, Instant at) {
         return Map.of("id", id, "event", "stop", "timestamp", at.toString(), "anonymousId", machine.anonymousId(),
-                "os", machine.os, "build", machine.build, "data", Map.of());
+                "proof", machine.proof(), "os", machine.os, "build", machine.build, "data", Map.of());
     }
 
     /** Waits until {@code group} has committed, on every partition, the end offset {@code topic} has now. */

@@ -50,6 +50,8 @@ class SuiteEndToEndIT {
 
     /** Event ids of the pushes this test writes by hand: they appear only in request bodies. */
     private static final List<String> RAW_PUSH_EVENT_IDS = new ArrayList<>();
+    /** A well-formed proof that is no machine's. */
+    private static final String NOT_THE_PROOF = "0".repeat(64);
 
     private static Suite suite;
     private static StallingProxy proxy;
@@ -143,6 +145,14 @@ class SuiteEndToEndIT {
 
         retriesABatchWhoseAnswerWasLost(retrier, retryClock, random, deadline);
 
+        // Someone with the public key and a machine's anonymous ID but not its proof: refused. Had the opt-out gone
+        // through, the report below would differ from ground truth.
+        Machine victim = regular.get(0);
+        assertThat(List.of(asSomeoneElse(victim).contentType("application/json")
+                .body("{\"optIn\": false, \"os\": \"linux\", \"build\": \"0.0.1\", \"source\": \"toggle\"}")
+                .put("/v1/consent").statusCode(), asSomeoneElse(victim).get("/v1/consent/history").statusCode(),
+                asSomeoneElse(victim).delete("/v1/consent/data").statusCode())).containsOnly(403);
+
         // Users who switch telemetry off: telemetry_off goes out with the rest, then nothing is kept or sent.
         for (Machine leaver : leavers) {
             leaver.drain(deadline);
@@ -169,6 +179,8 @@ class SuiteEndToEndIT {
         assertThat(rawPush(decliner, afterEveryOptOut)).isEqualTo("rejected no_consent");
         assertThat(rawPush(leavers.get(0), afterEveryOptOut)).isEqualTo("rejected after_opt_out");
         assertThat(rawPush(eraser, afterEveryOptOut)).isEqualTo("rejected after_opt_out");
+        assertThat(rawPush(victim, afterEveryOptOut, NOT_THE_PROOF)).as("an opted-in machine's ID without its proof")
+                .isEqualTo("rejected no_consent");
 
         String published = given().baseUri(suite.report().toString()).auth().oauth2(suite.adminKey())
                 .post("/v1/admin/reports/{quarter}/publish", quarter)
@@ -208,6 +220,7 @@ class SuiteEndToEndIT {
         assertThat(logs).extracting(path -> path.getFileName().toString())
                 .contains("collector-service.log", "consent-service.log", "report-service.log");
         List<String> secrets = new ArrayList<>(everyone.stream().map(Machine::anonymousId).toList());
+        everyone.stream().filter(Machine::hasIdentity).map(Machine::proof).forEach(secrets::add);
         secrets.addAll(RAW_PUSH_EVENT_IDS);
         secrets.addAll(List.of("\"anonymousId\"", "\"optIn\"", "\"uptime_s\""));
         for (Path log : logs) {
@@ -281,14 +294,24 @@ class SuiteEndToEndIT {
         return events + 1;
     }
 
+    /** A consent request for the machine's anonymous ID with someone else's proof. */
+    private static io.restassured.specification.RequestSpecification asSomeoneElse(Machine machine) {
+        return given().baseUri(suite.consent().toString()).auth().oauth2(suite.ingestKey())
+                .header("Telemetry-Anonymous-Id", machine.anonymousId()).header("Telemetry-Proof", NOT_THE_PROOF);
+    }
+
     /** A client that ignores its user's choice pushes one event; returns "status reason". */
     private static String rawPush(Machine machine, Instant capturedAt) {
+        return rawPush(machine, capturedAt, machine.proof());
+    }
+
+    private static String rawPush(Machine machine, Instant capturedAt, String proof) {
         String eventId = UUID.randomUUID().toString();
         RAW_PUSH_EVENT_IDS.add(eventId);
         String body = """
-                {"events": [{"id": "%s", "event": "stop", "timestamp": "%s", "anonymousId": "%s", "os": "%s",
-                  "build": "%s", "data": {"uptime_s": 60}}]}""".formatted(eventId, capturedAt,
-                machine.anonymousId(), machine.os, machine.build);
+                {"events": [{"id": "%s", "event": "stop", "timestamp": "%s", "anonymousId": "%s", "proof": "%s",
+                  "os": "%s", "build": "%s", "data": {"uptime_s": 60}}]}""".formatted(eventId, capturedAt,
+                machine.anonymousId(), proof, machine.os, machine.build);
         // Right after the restart the collector may answer retry until the consent log is known up to the event.
         return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
             JsonPath result = given().baseUri(suite.collector().toString()).auth().oauth2(suite.ingestKey())

@@ -20,10 +20,17 @@ import dev.telemetry.contract.consent.ErasureRequestedMessage;
 public final class PublishedConsent {
 
     private final String pseudonym;
+    private final String proofVerifier;
     private long version;
 
+    /** A machine recorded before machine proofs: its messages carry no verifier. */
     public PublishedConsent(String pseudonym) {
+        this(pseudonym, null);
+    }
+
+    public PublishedConsent(String pseudonym, String proofVerifier) {
         this.pseudonym = pseudonym;
+        this.proofVerifier = proofVerifier;
     }
 
     public long version() {
@@ -31,11 +38,13 @@ public final class PublishedConsent {
     }
 
     public void granted(Instant at, String os, String build) {
-        publish(new ConsentGrantedMessage(UUID.randomUUID(), pseudonym, ++version, at, os, build, "prompt"));
+        publish(new ConsentGrantedMessage(UUID.randomUUID(), pseudonym, ++version, at, os, build, "prompt",
+                proofVerifier));
     }
 
     public void withdrawn(Instant at, String os, String build) {
-        publish(new ConsentWithdrawnMessage(UUID.randomUUID(), pseudonym, ++version, at, os, build, "toggle"));
+        publish(new ConsentWithdrawnMessage(UUID.randomUUID(), pseudonym, ++version, at, os, build, "toggle",
+                proofVerifier));
     }
 
     /** @return the erasure receipt */

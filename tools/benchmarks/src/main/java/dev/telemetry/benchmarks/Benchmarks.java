@@ -155,7 +155,7 @@ public final class Benchmarks {
             quarter = Pushes.quarter(Instant.now());
             ingestKeys = mintIngestKeys(home, settings.ingestClients().stream().max(Integer::compare).orElse(8));
             fleet = new Fleet(suite.consent(), suite.ingestKey());
-            pushes = new Pushes(suite.collector(), Clock.systemUTC());
+            pushes = new Pushes(suite.collector(), Clock.systemUTC(), fleet::proofOf);
 
             stage("(b)+(f)", this::consentAndPostgres);
             stage("fleet", "acdefghi", this::awaitFleet);
@@ -259,6 +259,7 @@ public final class Benchmarks {
         int clients = settings.consentClients().stream().min(Integer::compare).orElse(16);
         int size = 100;
         Fleet newcomers = new Fleet(suite.consent(), suite.ingestKey());
+        Pushes newcomersPushes = new Pushes(suite.collector(), Clock.systemUTC(), newcomers::proofOf);
         AtomicLong events = new AtomicLong();
         AtomicLong retried = new AtomicLong();
         AtomicLong rejected = new AtomicLong();
@@ -280,7 +281,7 @@ public final class Benchmarks {
                         String machine = Fleet.anonymousIdOf(optIn);
                         Instant captured = Instant.now();
                         Thread.sleep(settings.freshCapture().toMillis());
-                        HttpResponse<String> answer = client.send(pushes.push(ingestKeys.get(0), machine, size,
+                        HttpResponse<String> answer = client.send(newcomersPushes.push(ingestKeys.get(0), machine, size,
                                 captured), HttpResponse.BodyHandlers.ofString());
                         if (answer.statusCode() != 200) {
                             failures.incrementAndGet();

@@ -10,7 +10,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,6 +32,7 @@ final class Fleet {
     private final URI consent;
     private final String ingestKey;
     private final List<String> optedIn = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, String> proofs = new ConcurrentHashMap<>();
     private final AtomicLong next = new AtomicLong();
     private final String runId = UUID.randomUUID().toString();
 
@@ -40,10 +43,12 @@ final class Fleet {
 
     /** The opt-in of a new machine (recorded as one of the fleet once consent-service answered 200). */
     HttpRequest optInNewMachine() {
-        String anonymousId = Machines.anonymousId(runId + ":" + next.getAndIncrement());
-        return HttpRequest.newBuilder(consent.resolve("/v1/consent/" + anonymousId))
+        Machines.Machine machine = Machines.machine(runId + ":" + next.getAndIncrement());
+        proofs.put(machine.anonymousId(), machine.proof());
+        return HttpRequest.newBuilder(consent.resolve("/v1/consent"))
                 .timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + ingestKey).header("Content-Type", "application/json")
+                .header("Telemetry-Anonymous-Id", machine.anonymousId()).header("Telemetry-Proof", machine.proof())
                 .PUT(HttpRequest.BodyPublishers.ofString(
                         "{\"optIn\":true,\"os\":\"linux\",\"build\":\"1.0.0\",\"source\":\"prompt\"}"))
                 .build();
@@ -61,6 +66,11 @@ final class Fleet {
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /** The proof of a machine of the fleet, as its client would send it. */
+    String proofOf(String anonymousId) {
+        return proofs.get(anonymousId);
     }
 
     List<String> machines() {

@@ -13,6 +13,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -27,10 +28,13 @@ final class Pushes {
 
     private final URI events;
     private final Clock clock;
+    private final Function<String, String> proofs;
 
-    Pushes(URI collector, Clock clock) {
+    /** @param proofs each machine's proof, which every event carries */
+    Pushes(URI collector, Clock clock, Function<String, String> proofs) {
         this.events = collector.resolve("/v1/events");
         this.clock = clock;
+        this.proofs = proofs;
     }
 
     HttpRequest push(String apiKey, String anonymousId, int size, boolean gzip) {
@@ -62,7 +66,7 @@ final class Pushes {
         return body(anonymousIds, size, clock.instant());
     }
 
-    private static byte[] body(List<String> anonymousIds, int size, Instant capturedAt) {
+    private byte[] body(List<String> anonymousIds, int size, Instant capturedAt) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         String timestamp = capturedAt.truncatedTo(ChronoUnit.SECONDS).toString();
         StringBuilder json = new StringBuilder(size * 260).append("{\"events\":[");
@@ -75,7 +79,8 @@ final class Pushes {
             }
             json.append("{\"id\":\"").append(new UUID(random.nextLong(), random.nextLong() & 0x0fffffffffffffffL
                     | 0x4000000000000000L)).append("\",\"timestamp\":\"").append(timestamp)
-                    .append("\",\"anonymousId\":\"").append(machine).append("\",\"os\":\"").append(os)
+                    .append("\",\"anonymousId\":\"").append(machine).append("\",\"proof\":\"")
+                    .append(proofs.apply(machine)).append("\",\"os\":\"").append(os)
                     .append("\",\"build\":\"1.").append(i % 3).append(".0\",");
             switch (i % 3) {
                 case 0 -> json.append("\"event\":\"start_begin\",\"data\":{\"cpus\":").append(1 + random.nextInt(16))

@@ -142,8 +142,9 @@ public final class SuiteLauncher implements Callable<Integer> {
                 "  curl -i -X PUT -H \"Authorization: Bearer $INGEST_API_KEY\" -H 'Content-Type: application/json' \\");
         out.println(
                 "    -d '{\"optIn\": true, \"os\": \"linux\", \"build\": \"0.0.1234\", \"source\": \"prompt\"}' \\");
-        out.println(
-                "    http://127.0.0.1:" + consentPort + "/v1/consent/$(printf my-machine | sha256sum | cut -c1-64)");
+        out.println("    -H \"Telemetry-Anonymous-Id: $(printf my-machine | sha256sum | cut -c1-64)\" \\");
+        out.println("    -H \"Telemetry-Proof: $(printf my-proof | sha256sum | cut -c1-64)\" \\");
+        out.println("    http://127.0.0.1:" + consentPort + "/v1/consent");
         out.println();
     }
 

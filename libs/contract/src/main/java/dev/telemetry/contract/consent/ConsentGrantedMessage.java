@@ -9,16 +9,25 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.telemetry.contract.Required;
 
 /**
- * The machine opted in at {@code occurredAt}; events it captures from then on may be collected.
+ * The machine opted in at {@code occurredAt}; events it captures from then on may be collected, if pushed with the
+ * machine's proof: {@code proofVerifier} is its verifier ({@link dev.telemetry.contract.MachineProofs}), the same in
+ * every message of the machine, absent (null) in messages published before machine proofs existed.
  * <p>
  * {@code os}, {@code build} and {@code source} are optional and no longer sent (absent since issue 12: no
  * consumer needs them, and what is not published needs no erasing); messages published before carry them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ConsentGrantedMessage(UUID eventId, String pseudonym, long version, Instant occurredAt, String os,
-        String build, String source) implements ConsentMessage {
+        String build, String source,
+        String proofVerifier) implements ConsentMessage {
 
     public static final String TYPE = "consent.granted";
+
+    /** A message without a verifier: as published before machine proofs (see {@link #proofVerifier}). */
+    public ConsentGrantedMessage(UUID eventId, String pseudonym, long version, Instant occurredAt, String os,
+            String build, String source) {
+        this(eventId, pseudonym, version, occurredAt, os, build, source, null);
+    }
 
     public ConsentGrantedMessage {
         Required.present(eventId, "eventId");

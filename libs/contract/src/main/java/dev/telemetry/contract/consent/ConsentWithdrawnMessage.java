@@ -10,17 +10,23 @@ import dev.telemetry.contract.Required;
 
 /**
  * The machine opted out (or answered "no" at the first prompt) at {@code occurredAt}; nothing it captures
- * afterwards may be collected.
- *
+ * afterwards may be collected. {@code proofVerifier} as in {@link ConsentGrantedMessage}.
  * <p>
  * {@code os}, {@code build} and {@code source} are optional and no longer sent (absent since issue 12: no
  * consumer needs them, and what is not published needs no erasing); messages published before carry them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ConsentWithdrawnMessage(UUID eventId, String pseudonym, long version, Instant occurredAt, String os,
-        String build, String source) implements ConsentMessage {
+        String build, String source,
+        String proofVerifier) implements ConsentMessage {
 
     public static final String TYPE = "consent.withdrawn";
+
+    /** A message without a verifier: as published before machine proofs (see {@link #proofVerifier}). */
+    public ConsentWithdrawnMessage(UUID eventId, String pseudonym, long version, Instant occurredAt, String os,
+            String build, String source) {
+        this(eventId, pseudonym, version, occurredAt, os, build, source, null);
+    }
 
     public ConsentWithdrawnMessage {
         Required.present(eventId, "eventId");
