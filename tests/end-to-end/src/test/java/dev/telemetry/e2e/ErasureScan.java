@@ -23,6 +23,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import dev.telemetry.contract.MachineProofs;
 import dev.telemetry.contract.Pseudonyms;
 import dev.telemetry.contract.Topics;
 import dev.telemetry.launcher.Suite;
@@ -30,7 +31,7 @@ import dev.telemetry.launcher.Suite;
 /**
  * After an erasure completed: every table of the three databases and every topic, searched for the machine's
  * pseudonym and its details. What may remain is the tombstone (the erasure request, its receipt, the marker "erased
- * at T" in each consent view), the types and times of its earlier consent events with their details sealed under a
+ * at T" in each consent view, and the verifier of the machine's proof, so that no one else can claim its ID), the types and times of its earlier consent events with their details sealed under a
  * deleted key, and its raw usage events on the usage topic until their retention (documented in
  * docs/architecture.md).
  */
@@ -57,7 +58,8 @@ final class ErasureScan {
                 switch (service) {
                     case "consent-service" -> {
                         assertThat(tables).as("consent tables naming the machine")
-                                .isSubsetOf("consent_event", "consent_state", "erasure_receipt");
+                                .isSubsetOf("consent_event", "consent_state", "erasure_receipt", "machine_proof");
+                        assertOnlyTheVerifier(db, "stream_id", pseudonym, erased);
                         assertThat(query(db, "SELECT key FROM machine_key WHERE stream_id = ?", pseudonym))
                                 .as("its key").isEmpty();
                         assertThat(query(db, "SELECT event_type || ' ' || payload FROM consent_event "
@@ -68,8 +70,14 @@ final class ErasureScan {
                                 + "WHERE stream_id = ?", pseudonym)).containsExactly("OPTED_OUT " + receipt);
                     }
                     default -> {
-                        assertThat(tables).as("%s tables naming the machine", service)
-                                .containsExactly("machine_consent");
+                        if (service.equals("collector-service")) {
+                            assertThat(tables).as("collector tables naming the machine")
+                                    .containsExactly("machine_consent", "machine_proof");
+                            assertOnlyTheVerifier(db, "pseudonym", pseudonym, erased);
+                        } else {
+                            assertThat(tables).as("%s tables naming the machine", service)
+                                    .containsExactly("machine_consent");
+                        }
                         assertThat(query(db, "SELECT jsonb_array_length(timeline) || ' ' || (timeline -> 0 ->> 'kind') "
                                 + "FROM machine_consent WHERE pseudonym = ?", pseudonym)).containsExactly("1 ERASED");
                     }
@@ -91,6 +99,13 @@ final class ErasureScan {
         // Its raw events stay on the usage topic until their retention: no longer than a report can need them.
         assertThat(readAll(Topics.USAGE)).as("its raw events").anyMatch(record -> pseudonym.equals(record.key()));
         assertThat(retention(Topics.USAGE)).isEqualTo(Topics.USAGE_RETENTION.toMillis());
+    }
+
+    /** The machine's proof verifier row holds the verifier and nothing else. */
+    private static void assertOnlyTheVerifier(Connection db, String column, String pseudonym, Machine erased)
+            throws SQLException {
+        assertThat(query(db, "SELECT verifier FROM machine_proof WHERE " + column + " = ?", pseudonym))
+                .containsExactly(MachineProofs.verifierOf(erased.proof()));
     }
 
     /** Every row of every table, as "table json". */
