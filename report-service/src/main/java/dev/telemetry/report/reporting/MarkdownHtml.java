@@ -6,8 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns the Markdown of the "what we collect" page into HTML. Only the subset that page uses: {@code #} and
- * {@code ##} headings, paragraphs, {@code -} lists (continuation lines indented), tables and {@code `code`}. Every
+ * Turns the Markdown of the "what we collect" page into HTML. Only the subset that page uses: {@code #},
+ * {@code ##} and {@code ###} headings, paragraphs, {@code -} lists (continuation lines indented), tables and {@code `code`}. Every
  * character of the text is escaped, so nothing in the catalog can inject markup.
  */
 final class MarkdownHtml {
@@ -25,6 +25,9 @@ final class MarkdownHtml {
             String line = lines.get(i);
             if (line.isBlank()) {
                 i++;
+            } else if (line.startsWith("### ")) {
+                html.append("<h3>").append(inline(line.substring(4))).append("</h3>\n");
+                i++;
             } else if (line.startsWith("## ")) {
                 html.append("<h2>").append(inline(line.substring(3))).append("</h2>\n");
                 i++;
@@ -36,7 +39,8 @@ final class MarkdownHtml {
             } else if (line.startsWith("- ")) {
                 i = list(lines, i, html);
             } else {
-                List<String> paragraph = new ArrayList<>();
+                // The first line always belongs to it (say "#4 of 10"), so that every line is consumed.
+                List<String> paragraph = new ArrayList<>(List.of(lines.get(i++).trim()));
                 while (i < lines.size() && !lines.get(i).isBlank() && !lines.get(i).startsWith("#")
                         && !lines.get(i).startsWith("|") && !lines.get(i).startsWith("- ")) {
                     paragraph.add(lines.get(i++).trim());

@@ -40,6 +40,12 @@ class MarkdownHtmlTest {
     }
 
     @Test
+    void thirdLevelHeadingsAndLinesThatStartLikeAHeadingButAreNoneAreRendered() {
+        assertThat(MarkdownHtml.render("### Machines recorded before\n\n#4 of ten\n"))
+                .isEqualTo("<h3>Machines recorded before</h3>\n<p>#4 of ten</p>\n");
+    }
+
+    @Test
     void markupInTheTextIsEscaped() {
         assertThat(MarkdownHtml.render("A <script>alert(1)</script> & `<b>`"))
                 .isEqualTo("<p>A &lt;script&gt;alert(1)&lt;/script&gt; &amp; <code>&lt;b&gt;</code></p>\n");
