@@ -40,9 +40,8 @@ public final class Readiness {
     }
 
     /**
-     * The readiness tests' own application (fresh consumers: the broker outage must meet them on partitions they have
-     * not read from since they joined their group, as after a start or a rebalance), whose Kafka clients (consumers
-     * and the health check's admin client, from the shared {@code kafka.} configuration) time out after
+     * The readiness tests' own application (consumers no other test class used), whose Kafka clients (consumers and
+     * the health check's admin client, from the shared {@code kafka.} configuration) time out after
      * {@link #KAFKA_API_TIMEOUT}.
      */
     public static class ShortKafkaTimeouts implements QuarkusTestProfile {
@@ -70,10 +69,11 @@ public final class Readiness {
 
     /**
      * Asserts that the service stays not ready for {@code duration} (a dependency is still stopped): it must never
-     * answer ready in between.
+     * answer ready in between. Probed again a second after each answer (one that waits for a client's timeout takes
+     * that long itself).
      */
     public static void assertNotReadyFor(Duration duration) {
-        await().during(duration).atMost(duration.multipliedBy(3)).pollInterval(Duration.ofSeconds(5))
+        await().during(duration).atMost(duration.multipliedBy(3)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> !ready());
     }
 
