@@ -13,7 +13,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.telemetry.contract.IntegrationJson;
@@ -35,18 +34,12 @@ import dev.telemetry.testing.TopicReader;
  * stopped, and UP again once it is back, without a restart of the service. Each outage begins while both consumers
  * work through a backlog (opt-ins; usage events with a collector's resends in them); afterwards every opt-in and every
  * event is counted exactly once.
+ * The broker stays down three times its clients' API timeout, shortened to 10 s in this test's profile, so that
+ * the outage outlasts it in seconds rather than minutes.
  */
 @QuarkusTest
-@TestProfile(ReadinessTest.OwnApplication.class)
+@TestProfile(Readiness.ShortKafkaTimeouts.class)
 class ReadinessTest {
-
-    /**
-     * A fresh consumer: the broker outage must meet it on partitions it has not read from since it joined the
-     * group, as after a start or a rebalance (where the old consumer called the broker before its first record of
-     * a partition, and gave up for good once that call timed out).
-     */
-    public static class OwnApplication implements QuarkusTestProfile {
-    }
 
     private static final int MACHINES = 100;
     private static final int EVENTS_PER_MACHINE = 1000;

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
+import java.util.Map;
 
+import io.quarkus.test.junit.QuarkusTestProfile;
 import io.restassured.config.HttpClientConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.response.Response;
@@ -22,12 +24,32 @@ public final class Readiness {
     public static final String CHANNELS_CHECK = "checks.find { it.name.contains('Messaging') }.status";
 
     /**
-     * Longer than a Kafka client's 60 s API timeout ({@code default.api.timeout.ms}), after which a consumer that
-     * treats a timeout as fatal gives up for good.
+     * The Kafka clients' API timeout ({@code default.api.timeout.ms}) in {@link ShortKafkaTimeouts}: a sixth of the
+     * client's 60 s default, so that an outage longer than it takes seconds, not minutes, to reproduce what a longer
+     * one does in production.
      */
-    public static final Duration LONG_OUTAGE = Duration.ofSeconds(75);
+    public static final Duration KAFKA_API_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Well past {@link #KAFKA_API_TIMEOUT}, after which a consumer that treats a timeout as fatal (the committed
+     * offset it asks for before a partition's first record) gives up for good.
+     */
+    public static final Duration LONG_OUTAGE = KAFKA_API_TIMEOUT.multipliedBy(3);
 
     private Readiness() {
+    }
+
+    /**
+     * The readiness tests' own application (consumers no other test class used), whose Kafka clients (consumers and
+     * the health check's admin client, from the shared {@code kafka.} configuration) time out after
+     * {@link #KAFKA_API_TIMEOUT}.
+     */
+    public static class ShortKafkaTimeouts implements QuarkusTestProfile {
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("kafka.default.api.timeout.ms", Long.toString(KAFKA_API_TIMEOUT.toMillis()));
+        }
     }
 
     /** Waits until the service answers 200 and UP, PostgreSQL, Kafka and its channels each UP. */
@@ -47,10 +69,11 @@ public final class Readiness {
 
     /**
      * Asserts that the service stays not ready for {@code duration} (a dependency is still stopped): it must never
-     * answer ready in between.
+     * answer ready in between. Probed again a second after each answer (one that waits for a client's timeout takes
+     * that long itself).
      */
     public static void assertNotReadyFor(Duration duration) {
-        await().during(duration).atMost(duration.multipliedBy(3)).pollInterval(Duration.ofSeconds(5))
+        await().during(duration).atMost(duration.multipliedBy(3)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> !ready());
     }
 
@@ -64,8 +87,8 @@ public final class Readiness {
     }
 
     /**
-     * A check of a dependency that is down may wait for its client's timeout (the Kafka one about 30 s on a loaded
-     * machine), longer than RestAssured's default read timeout in Quarkus tests.
+     * A check of a dependency that is down may wait for its client's timeout (the Kafka one: its API timeout, 60 s
+     * unless {@link ShortKafkaTimeouts}), longer than RestAssured's default read timeout in Quarkus tests.
      */
     private static Response probe() {
         return given().config(RestAssuredConfig.config().httpClient(HttpClientConfig.httpClientConfig()
