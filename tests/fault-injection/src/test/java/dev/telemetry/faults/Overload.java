@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,7 +79,11 @@ final class Overload {
     private final Map<String, AtomicLong> answers = new ConcurrentHashMap<>();
     private final AtomicLong withoutRetryAfter = new AtomicLong();
     private final AtomicLong slowestMillis = new AtomicLong();
-    /** Pushes not answered 200: sent again after the overload, as a client's spool would be. */
+    /**
+     * Pushes that may have been written although not acknowledged (no answer, or a 5xx other than {@code overloaded}):
+     * sent again after the overload with the same ids, as a client's spool would be, so that what was written is in
+     * the ground truth. A shed push ({@code overloaded}, or 429) wrote nothing.
+     */
     private final Queue<Push> unanswered = new ConcurrentLinkedQueue<>();
 
     /** A push body and the machine whose events it carries. */
@@ -131,15 +136,17 @@ final class Overload {
         System.out.println("overload: " + last);
     }
 
-    /** Sends the pushes that got no 200 again, with the same ids, until each is answered 200 (bounded by the caller). */
+    /** Sends those pushes again, with the same ids, until each is answered (bounded by the caller); true when none is left. */
     boolean resendUnanswered() {
-        int pending = unanswered.size();
-        for (int i = 0; i < pending; i++) {
-            Push push = unanswered.poll();
-            if (push != null) {
-                pushAsync(push).join();
+        List<CompletableFuture<Void>> resent = new ArrayList<>();
+        for (Push push = unanswered.poll(); push != null; push = unanswered.poll()) {
+            resent.add(pushAsync(push));
+            if (resent.size() == CALIBRATION_CLIENTS) {
+                resent.forEach(CompletableFuture::join);
+                resent.clear();
             }
         }
+        resent.forEach(CompletableFuture::join);
         return unanswered.isEmpty();
     }
 
@@ -220,7 +227,8 @@ final class Overload {
                 }
                 if (response.statusCode() == 200) {
                     record(push.machine(), response.body());
-                } else {
+                } else if (response.statusCode() >= 500 && !new String(response.body(), StandardCharsets.UTF_8)
+                        .contains("urn:telemetry:problem:overloaded")) {
                     unanswered.add(push);
                 }
             }
