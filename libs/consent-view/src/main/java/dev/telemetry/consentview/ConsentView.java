@@ -52,8 +52,8 @@ public class ConsentView {
      * Each machine's messages are applied in record order, which is its stream order; a message whose version was
      * applied before (a redelivery, also within the batch) changes nothing, so applying the same batch again leaves
      * the view as it was. Unreadable messages are parked on the dead-letter topic first (acknowledged, or the
-     * transaction waits and retries), so the batch's offset is never committed past one that was not. Returns the messages that were news, in record order, so the caller can add its own effects
-     * in the same transaction.
+     * transaction waits and retries), so the batch's offset is never committed past one that was not. Returns the
+     * messages that were news, in record order, so the caller can add its own effects in the same transaction.
      */
     public Uni<List<ConsentMessage>> consume(SqlClient tx, Iterable<ConsumerRecord<String, String>> records) {
         List<ConsentMessage> messages = new ArrayList<>();

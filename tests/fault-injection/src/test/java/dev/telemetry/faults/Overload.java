@@ -139,7 +139,7 @@ final class Overload {
         System.out.println("overload: " + last);
     }
 
-    /** Sends those pushes again, with the same ids, until each is answered (bounded by the caller); true when none is left. */
+    /** Sends those pushes again, with the same ids (bounded by the caller); true once none is left. */
     boolean resendUnanswered() {
         List<CompletableFuture<Void>> resent = new ArrayList<>();
         for (Push push = unanswered.poll(); push != null; push = unanswered.poll()) {
