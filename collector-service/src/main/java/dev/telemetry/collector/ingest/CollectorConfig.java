@@ -34,7 +34,14 @@ public interface CollectorConfig {
     @WithDefault("6000")
     long pushesPerMinute();
 
-    /** Seconds a client is told to wait when the event log is down. */
+    /**
+     * Pushes (and validations) handled at once; more are answered 503 {@code overloaded} at once (see
+     * {@link dev.telemetry.collector.overload.PushesInFlight}). Bounds the memory of bodies in flight.
+     */
+    @WithDefault("128")
+    int maxPushesInFlight();
+
+    /** Seconds a client is told to wait when the event log or consent view is down, or the collector overloaded. */
     @WithDefault("30")
     int retryAfterSeconds();
 

@@ -84,7 +84,7 @@ public class EventsResource {
     @APIResponse(responseCode = "413", description = "More than 500 events or more than 512 KiB")
     @APIResponse(responseCode = "415", description = "Not application/json or an unsupported Content-Encoding")
     @APIResponse(responseCode = "429", description = "Rate limit of this API key from this client address; see Retry-After")
-    @APIResponse(responseCode = "503", description = "Event log or consent view unavailable, nothing acknowledged; see Retry-After")
+    @APIResponse(responseCode = "503", description = "Event log or consent view unavailable, or overloaded; nothing acknowledged; see Retry-After")
     public Uni<PushResult> push(byte[] body, @HeaderParam(HttpHeaders.CONTENT_ENCODING) String encoding,
             @Context HttpServerRequest client) {
         rateLimiter.acquire(apiKey.getTokenID(), client);

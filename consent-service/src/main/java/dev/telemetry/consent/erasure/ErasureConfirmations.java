@@ -5,10 +5,10 @@ import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import io.micrometer.core.instrument.Metrics;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -16,10 +16,12 @@ import dev.telemetry.consent.inbox.ProcessedMessage;
 import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.Topics;
 import dev.telemetry.contract.erasure.ErasureCompleted;
+import dev.telemetry.deadletters.DeadLetters;
 
 /**
  * Completes erasure receipts when report-service confirms on {@link Topics#ERASURES}. Idempotent: the message id
- * is recorded in the transaction that completes the receipt.
+ * is recorded in the transaction that completes the receipt. A message it cannot read is parked on the dead-letter
+ * topic ({@link DeadLetters}) before its offset moves on.
  */
 @ApplicationScoped
 public class ErasureConfirmations {
@@ -27,21 +29,20 @@ public class ErasureConfirmations {
     private static final Logger LOG = Logger.getLogger(ErasureConfirmations.class);
 
     private final Clock clock;
+    private final DeadLetters deadLetters;
 
-    ErasureConfirmations(Clock clock) {
+    ErasureConfirmations(Clock clock, DeadLetters deadLetters) {
         this.clock = clock;
+        this.deadLetters = deadLetters;
     }
 
     @Incoming("erasures-in")
-    public Uni<Void> onConfirmation(String payload) {
+    public Uni<Void> onConfirmation(ConsumerRecord<String, String> record) {
         ErasureCompleted confirmation;
         try {
-            confirmation = IntegrationJson.read(payload, ErasureCompleted.class);
+            confirmation = IntegrationJson.read(record.value(), ErasureCompleted.class);
         } catch (IntegrationJson.UnreadableEventException e) {
-            // Never log the payload; the reason is enough to find the producer's bug.
-            LOG.errorf("skipping an unreadable message on %s: %s", Topics.ERASURES, e.getMessage());
-            Metrics.counter("telemetry_messages_unreadable_total", "topic", Topics.ERASURES).increment();
-            return Uni.createFrom().voidItem();
+            return deadLetters.park(record, e);
         }
         // A failure (the database down) is retried with backoff until it succeeds, never given up: a failed message
         // would end the channel for good, and applying it twice is harmless (processed_message).

@@ -16,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
-import io.micrometer.core.instrument.Metrics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,34 +24,41 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import dev.telemetry.contract.IntegrationJson;
-import dev.telemetry.contract.Topics;
 import dev.telemetry.contract.consent.ConsentMessage;
 import dev.telemetry.contract.consent.ConsentWatermark;
+import dev.telemetry.deadletters.DeadLetters;
 
 /**
  * A consumer's view of {@code telemetry.consent.v1}: each machine's consent timeline, kept in the consumer's own
  * database. The service consuming the topic hands it each polled batch of records ({@link #consume}); each message
- * counts exactly once, as its per-machine {@code version} tells a redelivery from news.
+ * counts exactly once, as its per-machine {@code version} tells a redelivery from news; a message it cannot read is
+ * parked on the dead-letter topic ({@link DeadLetters}) before the batch is applied.
  * Its tables come with the module ({@code db/consent-view}): add that location to the service's Flyway locations.
  */
 @ApplicationScoped
 public class ConsentView {
 
     private static final Logger LOG = Logger.getLogger(ConsentView.class);
-    /** Messages skipped because no reader of this version can use them, by topic (every consumer counts alike). */
-    public static final String UNREADABLE_METRIC = "telemetry_messages_unreadable_total";
+
+    private final DeadLetters deadLetters;
+
+    ConsentView(DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
+    }
 
     /**
      * Applies a batch of records of the consent topic, as polled, in one transaction of at most three statements: one
      * reading (and locking) the batch's machines, one writing their new timelines, one recording the watermarks.
      * Each machine's messages are applied in record order, which is its stream order; a message whose version was
      * applied before (a redelivery, also within the batch) changes nothing, so applying the same batch again leaves
-     * the view as it was. Returns the messages that were news, in record order, so the caller can add its own effects
-     * in the same transaction.
+     * the view as it was. Unreadable messages are parked on the dead-letter topic first (acknowledged, or the
+     * transaction waits and retries), so the batch's offset is never committed past one that was not. Returns the
+     * messages that were news, in record order, so the caller can add its own effects in the same transaction.
      */
     public Uni<List<ConsentMessage>> consume(SqlClient tx, Iterable<ConsumerRecord<String, String>> records) {
         List<ConsentMessage> messages = new ArrayList<>();
         Map<Integer, Instant> watermarks = new TreeMap<>();
+        List<DeadLetters.Poison> poison = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             try {
                 if (ConsentWatermark.TYPE.equals(IntegrationJson.type(record.value()))) {
@@ -62,15 +68,12 @@ public class ConsentView {
                     messages.add(IntegrationJson.read(record.value(), ConsentMessage.class));
                 }
             } catch (IntegrationJson.UnreadableEventException e) {
-                // Never log the payload; where it is and why is enough to find the producer's bug.
-                LOG.errorf("skipping unreadable message at %s-%d@%d: %s", Topics.CONSENT, record.partition(),
-                        record.offset(), e.getMessage());
-                Metrics.counter(UNREADABLE_METRIC, "topic", Topics.CONSENT).increment();
+                poison.add(new DeadLetters.Poison(record, e));
             }
         }
         // The watermarks commit with the messages before them on their partition (they are in this batch or
         // committed before it), so the view never claims more than it holds.
-        return apply(tx, messages).call(() -> recordWatermarks(tx, watermarks));
+        return deadLetters.park(poison).chain(() -> apply(tx, messages)).call(() -> recordWatermarks(tx, watermarks));
     }
 
     /** Applies the messages in order, each machine's by version; returns those that were news. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
@@ -43,33 +44,60 @@ public final class IntegrationJson {
             JsonNode type = MAPPER.readTree(json).get("type");
             return type == null || !type.isTextual() ? null : type.asText();
         } catch (IOException e) {
-            throw new UnreadableEventException(e.getMessage(), e);
+            throw new UnreadableEventException(Reason.NOT_JSON, e);
         }
     }
 
     /** @throws UnreadableEventException if the JSON is malformed, of an unknown type or a newer schema */
     public static <T extends IntegrationEvent> T read(String json, Class<T> type) {
+        JsonNode tree;
         try {
-            JsonNode tree = MAPPER.readTree(json);
-            int version = tree.path("schemaVersion").asInt(1);
-            if (version > SUPPORTED_SCHEMA_VERSION) {
-                throw new UnreadableEventException("schema version " + version + " is newer than "
-                        + SUPPORTED_SCHEMA_VERSION);
-            }
-            return MAPPER.treeToValue(tree, type);
+            tree = MAPPER.readTree(json);
         } catch (IOException | IllegalArgumentException e) {
-            throw new UnreadableEventException(e.getMessage(), e);
+            throw new UnreadableEventException(Reason.NOT_JSON, e);
+        }
+        int version = tree.path("schemaVersion").asInt(1);
+        if (version > SUPPORTED_SCHEMA_VERSION) {
+            throw new UnreadableEventException(Reason.UNKNOWN_SCHEMA_VERSION,
+                    "schema version " + version + " is newer than " + SUPPORTED_SCHEMA_VERSION);
+        }
+        try {
+            return MAPPER.treeToValue(tree, type);
+        } catch (InvalidTypeIdException e) {
+            throw new UnreadableEventException(Reason.UNKNOWN_TYPE, e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UnreadableEventException(Reason.INVALID_CONTENT, e);
+        }
+    }
+
+    /** Why a message is unreadable; {@link #code} is stable (consumers put it on the dead-letter topic). */
+    public enum Reason {
+        NOT_JSON("not-json"), UNKNOWN_TYPE("unknown-type"), UNKNOWN_SCHEMA_VERSION(
+                "unknown-schema-version"), INVALID_CONTENT("invalid-content");
+
+        public final String code;
+
+        Reason(String code) {
+            this.code = code;
         }
     }
 
     /** A message no reader of this version can interpret; consumers park it instead of guessing. */
     public static final class UnreadableEventException extends RuntimeException {
-        UnreadableEventException(String message) {
+        private final Reason reason;
+
+        UnreadableEventException(Reason reason, String message) {
             super(message);
+            this.reason = reason;
         }
 
-        UnreadableEventException(String message, Throwable cause) {
-            super(message, cause);
+        UnreadableEventException(Reason reason, Throwable cause) {
+            super(cause.getMessage(), cause);
+            this.reason = reason;
+        }
+
+        public Reason reason() {
+            return reason;
         }
     }
 

@@ -29,8 +29,8 @@ import dev.telemetry.consentview.ConsentRule;
 import dev.telemetry.consentview.ConsentTimeline;
 import dev.telemetry.consentview.ConsentView;
 import dev.telemetry.contract.IntegrationJson;
-import dev.telemetry.contract.Topics;
 import dev.telemetry.contract.usage.UsageEvent;
+import dev.telemetry.deadletters.DeadLetters;
 import dev.telemetry.report.quarter.Quarter;
 
 /**
@@ -38,7 +38,8 @@ import dev.telemetry.report.quarter.Quarter;
  * (see {@link #count}). Each event is judged again
  * by the consent rule (defence in depth: the collector may not have seen an opt-out yet); events outside consent,
  * events of published quarters and unreadable messages are dropped and counted in
- * {@code report_events_dropped_total{reason}}, never in a report.
+ * {@code report_events_dropped_total{reason}}, never in a report; unreadable messages are first parked on the
+ * dead-letter topic ({@link DeadLetters}).
  */
 @ApplicationScoped
 public class UsageProjection {
@@ -53,11 +54,13 @@ public class UsageProjection {
     private final Duration skew;
     private final MeterRegistry metrics;
     private final CountingRule counting;
+    private final DeadLetters deadLetters;
 
     UsageProjection(Pool pool, Aggregates aggregates, ConsentView consent, ConsentFreshness freshness, ConsentRule rule,
             @ConfigProperty(name = "report.consent.clock-skew") Duration skew, MeterRegistry metrics,
-            CountingRule counting) {
+            CountingRule counting, DeadLetters deadLetters) {
         this.counting = counting;
+        this.deadLetters = deadLetters;
         this.pool = pool;
         this.aggregates = aggregates;
         this.consent = consent;
@@ -74,20 +77,22 @@ public class UsageProjection {
     @Incoming("usage-in")
     public Uni<Void> consume(ConsumerRecords<String, String> records) {
         List<UsageEvent> events = new ArrayList<>(records.count());
+        List<DeadLetters.Poison> poison = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             try {
                 events.add(IntegrationJson.read(record.value(), UsageEvent.class));
             } catch (IntegrationJson.UnreadableEventException e) {
-                LOG.errorf("dropping unreadable message at %s-%d@%d: %s", Topics.USAGE, record.partition(),
-                        record.offset(), e.getMessage());
-                dropped("unreadable", 1);
-                metrics.counter(ConsentView.UNREADABLE_METRIC, "topic", Topics.USAGE).increment();
+                poison.add(new DeadLetters.Poison(record, e));
             }
         }
+        // Parked (acknowledged) before the batch can complete and its offset be committed.
+        Uni<Void> parked = poison.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : deadLetters.park(poison).invoke(() -> dropped("unreadable", poison.size()));
         if (events.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return parked;
         }
-        return awaitConsentUpTo(neededConsent(events))
+        return parked.chain(() -> awaitConsentUpTo(neededConsent(events)))
                 .chain(() -> pool.withTransaction(tx -> count(tx, Aggregates.Tables.LIVE, events,
                         freshness.consumedUpTo())))
                 // A failed transaction changed nothing, and counting is idempotent: try the same batch again.

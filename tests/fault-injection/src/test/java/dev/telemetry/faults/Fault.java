@@ -19,7 +19,7 @@ enum Fault {
 
     KAFKA_KILL("Kafka broker kill -9, restarted after 10 s") {
         @Override
-        void inject(Suite suite, GroundTruth truth) throws IOException, InterruptedException {
+        void inject(Suite suite, GroundTruth truth, List<SimulatedCli> fleet) throws IOException, InterruptedException {
             suite.kill("kafka");
             Thread.sleep(Duration.ofSeconds(10).toMillis());
             suite.restart("kafka");
@@ -27,7 +27,7 @@ enum Fault {
     },
     KAFKA_FREEZE("Kafka broker SIGSTOP for 20 s, then SIGCONT") {
         @Override
-        void inject(Suite suite, GroundTruth truth) throws InterruptedException {
+        void inject(Suite suite, GroundTruth truth, List<SimulatedCli> fleet) throws InterruptedException {
             suite.freeze("kafka");
             try {
                 Thread.sleep(Duration.ofSeconds(20).toMillis());
@@ -38,7 +38,7 @@ enum Fault {
     },
     POSTGRES_CRASH("PostgreSQL immediate shutdown, restarted after 10 s") {
         @Override
-        void inject(Suite suite, GroundTruth truth) throws IOException, InterruptedException {
+        void inject(Suite suite, GroundTruth truth, List<SimulatedCli> fleet) throws IOException, InterruptedException {
             suite.kill("postgres");
             Thread.sleep(Duration.ofSeconds(10).toMillis());
             suite.restart("postgres");
@@ -46,7 +46,7 @@ enum Fault {
     },
     COLLECTOR_KILL("collector-service kill -9 while a push is in flight; restarted") {
         @Override
-        void inject(Suite suite, GroundTruth truth) throws IOException {
+        void inject(Suite suite, GroundTruth truth, List<SimulatedCli> fleet) throws IOException {
             Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1))
                     .until(() -> truth.pushesInFlight() > 0);
             suite.kill("collector-service");
@@ -56,7 +56,7 @@ enum Fault {
     CONSENT_KILL(
             "consent-service kill -9 right after it acknowledged a decision (before its relay published it); restarted") {
         @Override
-        void inject(Suite suite, GroundTruth truth) throws IOException {
+        void inject(Suite suite, GroundTruth truth, List<SimulatedCli> fleet) throws IOException {
             long before = truth.consentAcknowledgements();
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
                     .until(() -> truth.consentAcknowledgements() > before);
@@ -67,7 +67,7 @@ enum Fault {
     REPORT_KILL(
             "report-service kill -9 while it counts a batch (between its commit and its offset commit); restarted") {
         @Override
-        void inject(Suite suite, GroundTruth truth) throws IOException {
+        void inject(Suite suite, GroundTruth truth, List<SimulatedCli> fleet) throws IOException {
             long before = truth.acceptedCount();
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
                     .until(() -> truth.acceptedCount() > before);
@@ -78,12 +78,21 @@ enum Fault {
     POISON_MESSAGES(
             "poison messages (not JSON, unknown type, newer schema, content missing) on every partition of every consumed topic") {
         @Override
-        void inject(Suite suite, GroundTruth truth) throws InterruptedException {
+        void inject(Suite suite, GroundTruth truth, List<SimulatedCli> fleet) throws InterruptedException {
             try {
                 PoisonMessages.write(suite.kafkaBootstrap());
             } catch (ExecutionException e) {
                 throw new IllegalStateException("Kafka refused a poison message", e);
             }
+        }
+    },
+    OVERLOAD("overload: pushes at twice the collector's measured capacity for 60 s") {
+        @Override
+        void inject(Suite suite, GroundTruth truth, List<SimulatedCli> fleet)
+                throws IOException, InterruptedException {
+            Overload overload = new Overload(suite, truth, fleet);
+            Overload.current = overload;
+            overload.run();
         }
     };
 
@@ -97,7 +106,8 @@ enum Fault {
     }
 
     /** Injects the fault and returns once it is over (the process restarted or thawed). */
-    abstract void inject(Suite suite, GroundTruth truth) throws IOException, InterruptedException;
+    abstract void inject(Suite suite, GroundTruth truth, List<SimulatedCli> fleet)
+            throws IOException, InterruptedException;
 
     /** {@code short}, {@code all}, or names separated by commas (e.g. {@code KAFKA_FREEZE,REPORT_KILL}). */
     static List<Fault> selected(String selection) {
