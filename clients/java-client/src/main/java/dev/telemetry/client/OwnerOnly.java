@@ -55,14 +55,7 @@ final class OwnerOnly {
         createDirectories(file.getParent());
         Path next = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(next,
-                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes(FILE))) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(false);
-            }
+            writeNew(next, content);
             Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(next);
@@ -80,14 +73,7 @@ final class OwnerOnly {
         createDirectories(file.getParent());
         Path next = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(next,
-                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes(FILE))) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(false);
-            }
+            writeNew(next, content);
             try {
                 Files.createLink(file, next);
             } catch (UnsupportedOperationException noHardLinks) {
@@ -136,5 +122,17 @@ final class OwnerOnly {
         return POSIX
                 ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(permissions)}
                 : new FileAttribute<?>[0];
+    }
+
+    /** Writes a new 0600 file with this content and forces it to disk. */
+    private static void writeNew(Path file, byte[] content) throws IOException {
+        try (FileChannel channel = FileChannel.open(file,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes(FILE))) {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(false);
+        }
     }
 }
