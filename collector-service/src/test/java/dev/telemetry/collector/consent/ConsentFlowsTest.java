@@ -1,11 +1,10 @@
 package dev.telemetry.collector.consent;
 
+import static dev.telemetry.collector.ConsentLog.minutesAgo;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -22,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.telemetry.collector.CliMachine;
+import dev.telemetry.collector.ConsentLog;
 import dev.telemetry.consentview.ConsentFreshness;
 import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.Topics;
@@ -37,18 +37,6 @@ class ConsentFlowsTest {
 
     @Inject
     ConsentFreshness freshness;
-
-    private static Instant minutesAgo(int minutes) {
-        return Instant.now().minus(Duration.ofMinutes(minutes)).truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    /** Waits until the collector has consumed the whole consent log as of now. */
-    private void awaitConsentLogConsumed() {
-        // The view stores watermarks with PostgreSQL's microsecond precision.
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        TopicReader.consentWatermark(now);
-        await().atMost(Duration.ofSeconds(60)).until(() -> !freshness.consumedUpTo().isBefore(now));
-    }
 
     @Test
     void optInThenPushIsAcceptedAndAppendedPseudonymised() {
@@ -81,7 +69,7 @@ class ConsentFlowsTest {
         CliMachine.push(List.of(machine.event("stop", minutesAgo(6)), machine.event("telemetry_off", optedOutAt)))
                 .then().statusCode(200).body("accepted", equalTo(2));
         machine.optedOut(optedOutAt).awaitProjected();
-        awaitConsentLogConsumed();
+        ConsentLog.awaitConsumed(freshness);
 
         assertThat(machine.projectedTimeline()).containsExactly("GRANTED@" + grantedAt, "WITHDRAWN@" + optedOutAt);
         CliMachine.push(List.of(machine.event("start_begin", minutesAgo(2).minusSeconds(30)),
@@ -94,7 +82,7 @@ class ConsentFlowsTest {
     @Test
     void eventsOfAnEndedPeriodPushedAfterTheGraceAreRejectedLate() {
         CliMachine machine = CliMachine.create().optedIn(minutesAgo(60)).optedOut(minutesAgo(15)).awaitProjected();
-        awaitConsentLogConsumed();
+        ConsentLog.awaitConsumed(freshness);
 
         // Captured while opted in, but pushed 15 minutes after the opt-out: past the 10-minute grace.
         CliMachine.push(List.of(machine.event("stop", minutesAgo(20)), machine.event("telemetry_off", minutesAgo(15))))
@@ -114,7 +102,7 @@ class ConsentFlowsTest {
         CliMachine optedOut = CliMachine.create().optedIn(minutesAgo(60)).optedOut(optOut).awaitProjected();
         CliMachine erased = CliMachine.create().optedIn(minutesAgo(60)).erased(minutesAgo(30)).awaitProjected();
         CliMachine unknown = CliMachine.create();
-        awaitConsentLogConsumed();
+        ConsentLog.awaitConsumed(freshness);
         List<ObjectNode> batch = List.of(
                 optedOut.event("start_begin", optOut.plusSeconds(150)),
                 optedIn.event("start_begin", minutesAgo(20)),
@@ -149,7 +137,7 @@ class ConsentFlowsTest {
     @Test
     void afterTheOptOutEarlierEventsAreAcceptedWithinGraceAndLaterOnesRejected() {
         CliMachine machine = CliMachine.create().optedIn(minutesAgo(30)).optedOut(minutesAgo(5)).awaitProjected();
-        awaitConsentLogConsumed();
+        ConsentLog.awaitConsumed(freshness);
 
         CliMachine.push(List.of(
                 machine.event("stop", minutesAgo(7)),
@@ -163,7 +151,7 @@ class ConsentFlowsTest {
     @Test
     void machineThatNeverOptedInIsRejected() {
         CliMachine machine = CliMachine.create();
-        awaitConsentLogConsumed();
+        ConsentLog.awaitConsumed(freshness);
 
         CliMachine.push(List.of(machine.event("start_begin", minutesAgo(10)))).then().statusCode(200)
                 .body("rejected", equalTo(1))

@@ -1,14 +1,11 @@
 package dev.telemetry.collector.ingest;
 
+import static dev.telemetry.collector.ConsentLog.minutesAgo;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -24,6 +21,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 import dev.telemetry.collector.CliMachine;
+import dev.telemetry.collector.ConsentLog;
 import dev.telemetry.consentview.ConsentFreshness;
 import dev.telemetry.contract.Topics;
 import dev.telemetry.testing.SimulatedMachines;
@@ -46,7 +44,7 @@ class PushHijackTest {
     void eventsWithTheIdButNotTheProofAreAnsweredAsForAMachineThatNeverAnsweredAndNothingIsAppended() {
         CliMachine victim = CliMachine.create().optedIn(minutesAgo(60)).awaitProjected();
         CliMachine unknown = CliMachine.create();
-        awaitConsentLogConsumed();
+        ConsentLog.awaitConsumed(freshness);
         List<ObjectNode> forged = List.of(forged(victim.event("start_begin", minutesAgo(10))),
                 forged(victim.event("stop", minutesAgo(5))));
         List<ObjectNode> ofUnknown = List.of(forged(unknown.event("start_begin", minutesAgo(10))),
@@ -72,7 +70,7 @@ class PushHijackTest {
     @Test
     void anAcceptedEventResentWithoutTheProofIsNotRecognisedAsAcceptedBefore() {
         CliMachine victim = CliMachine.create().optedIn(minutesAgo(60)).awaitProjected();
-        awaitConsentLogConsumed();
+        ConsentLog.awaitConsumed(freshness);
         ObjectNode stop = victim.event("stop", minutesAgo(5));
         CliMachine.push(List.of(stop)).then().statusCode(200).body("accepted", equalTo(1));
 
@@ -84,7 +82,7 @@ class PushHijackTest {
     @Test
     void onePushJudgesEachEventByItsOwnProof() {
         CliMachine machine = CliMachine.create().optedIn(minutesAgo(60)).awaitProjected();
-        awaitConsentLogConsumed();
+        ConsentLog.awaitConsumed(freshness);
 
         CliMachine.push(List.of(machine.event("stop", minutesAgo(5)), forged(machine.event("stop", minutesAgo(4)))))
                 .then().statusCode(200)
@@ -95,7 +93,7 @@ class PushHijackTest {
     @Test
     void aMachineRecordedBeforeProofsExistedHasNoProofThatWorks() {
         CliMachine legacy = CliMachine.recordedBeforeProofs().optedIn(minutesAgo(60)).awaitProjected();
-        awaitConsentLogConsumed();
+        ConsentLog.awaitConsumed(freshness);
 
         CliMachine.push(List.of(legacy.event("stop", minutesAgo(5)), forged(legacy.event("stop", minutesAgo(4)))))
                 .then().statusCode(200)
@@ -117,13 +115,4 @@ class PushHijackTest {
         return answer.then().statusCode(200).extract().jsonPath().<String>getList("results.reason");
     }
 
-    private static Instant minutesAgo(int minutes) {
-        return Instant.now().minus(Duration.ofMinutes(minutes)).truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    private void awaitConsentLogConsumed() {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        TopicReader.consentWatermark(now);
-        await().atMost(Duration.ofSeconds(60)).until(() -> !freshness.consumedUpTo().isBefore(now));
-    }
 }
