@@ -27,14 +27,17 @@ final class InstallationSecret {
     static byte[] of(Path home) {
         Path file = home.resolve(FILE);
         try {
-            byte[] kept = read(file);
+            // Whether it existed is decided by this one look: a file another process creates after it is not
+            // corrupted, and is read below once this process's creation loses.
+            boolean existed = Files.isRegularFile(file);
+            byte[] kept = existed ? read(file) : null;
             if (kept != null) {
                 return kept;
             }
             byte[] fresh = new byte[BYTES];
             RANDOM.nextBytes(fresh);
             byte[] text = HexFormat.of().formatHex(fresh).getBytes(StandardCharsets.US_ASCII);
-            if (Files.exists(file)) { // corrupted: a new installation
+            if (existed) { // corrupted: a new installation
                 OwnerOnly.write(file, text);
                 return fresh;
             }
