@@ -10,10 +10,7 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.telemetry.collector.CliMachine;
 import dev.telemetry.collector.ConsentBacklog;
-import dev.telemetry.infra.LocalKafka;
-import dev.telemetry.testing.PostgresOutage;
 import dev.telemetry.testing.Readiness;
-import dev.telemetry.testing.RealInfrastructure;
 
 /**
  * Readiness tells Kubernetes the truth: DOWN, naming the dependency, while the broker or the database is really
@@ -32,15 +29,8 @@ class ReadinessTest {
     void readinessIsDownWhileKafkaIsStoppedAndUpAgainAfter() throws Exception {
         Readiness.awaitUp();
         ConsentBacklog backlog = ConsentBacklog.publishAndAwaitStarted(BACKLOG);
-        LocalKafka kafka = RealInfrastructure.kafka();
 
-        kafka.stop();
-        try {
-            Readiness.awaitDown(Readiness.KAFKA_CHECK, Readiness.POSTGRES_CHECK);
-            Readiness.assertNotReadyFor(Readiness.LONG_OUTAGE);
-        } finally {
-            kafka.restart();
-        }
+        Readiness.assertDownWhileKafkaIsStopped();
 
         Readiness.awaitUp();
         backlog.awaitAppliedExactlyOnce();
@@ -53,9 +43,7 @@ class ReadinessTest {
         Readiness.awaitUp();
         ConsentBacklog backlog = ConsentBacklog.publishAndAwaitStarted(BACKLOG);
 
-        try (PostgresOutage outage = PostgresOutage.begin()) {
-            Readiness.awaitDown(Readiness.POSTGRES_CHECK, Readiness.KAFKA_CHECK);
-        }
+        Readiness.assertDownWhilePostgresIsStopped();
 
         Readiness.awaitUp();
         backlog.awaitAppliedExactlyOnce();

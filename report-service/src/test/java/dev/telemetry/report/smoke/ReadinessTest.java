@@ -19,13 +19,10 @@ import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.Topics;
 import dev.telemetry.contract.consent.ConsentGrantedMessage;
 import dev.telemetry.contract.usage.UsageEvent;
-import dev.telemetry.infra.LocalKafka;
 import dev.telemetry.report.Fleet;
 import dev.telemetry.report.projection.Aggregates;
 import dev.telemetry.report.quarter.Quarter;
-import dev.telemetry.testing.PostgresOutage;
 import dev.telemetry.testing.Readiness;
-import dev.telemetry.testing.RealInfrastructure;
 import dev.telemetry.testing.TestDatabase;
 import dev.telemetry.testing.TopicReader;
 
@@ -54,15 +51,8 @@ class ReadinessTest {
     void readinessIsDownWhileKafkaIsStoppedAndUpAgainAfter() throws Exception {
         Readiness.awaitUp();
         Backlog backlog = publishAndAwaitCountingStarted(new Quarter(2021, 2));
-        LocalKafka kafka = RealInfrastructure.kafka();
 
-        kafka.stop();
-        try {
-            Readiness.awaitDown(Readiness.KAFKA_CHECK, Readiness.POSTGRES_CHECK);
-            Readiness.assertNotReadyFor(Readiness.LONG_OUTAGE);
-        } finally {
-            kafka.restart();
-        }
+        Readiness.assertDownWhileKafkaIsStopped();
 
         Readiness.awaitUp();
         assertCountedExactlyOnce(backlog);
@@ -73,9 +63,7 @@ class ReadinessTest {
         Readiness.awaitUp();
         Backlog backlog = publishAndAwaitCountingStarted(new Quarter(2021, 3));
 
-        try (PostgresOutage outage = PostgresOutage.begin()) {
-            Readiness.awaitDown(Readiness.POSTGRES_CHECK, Readiness.KAFKA_CHECK);
-        }
+        Readiness.assertDownWhilePostgresIsStopped();
 
         Readiness.awaitUp();
         assertCountedExactlyOnce(backlog);

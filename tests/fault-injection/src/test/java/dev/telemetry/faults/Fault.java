@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
 
 import org.awaitility.Awaitility;
 
@@ -47,10 +48,7 @@ enum Fault {
     COLLECTOR_KILL("collector-service kill -9 while a push is in flight; restarted") {
         @Override
         void inject(Suite suite, GroundTruth truth, List<SimulatedCli> fleet) throws IOException {
-            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1))
-                    .until(() -> truth.pushesInFlight() > 0);
-            suite.kill("collector-service");
-            suite.restart("collector-service");
+            killAndRestartWhen(suite, "collector-service", Duration.ofSeconds(30), () -> truth.pushesInFlight() > 0);
         }
     },
     CONSENT_KILL(
@@ -58,10 +56,8 @@ enum Fault {
         @Override
         void inject(Suite suite, GroundTruth truth, List<SimulatedCli> fleet) throws IOException {
             long before = truth.consentAcknowledgements();
-            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
-                    .until(() -> truth.consentAcknowledgements() > before);
-            suite.kill("consent-service");
-            suite.restart("consent-service");
+            killAndRestartWhen(suite, "consent-service", Duration.ofSeconds(60),
+                    () -> truth.consentAcknowledgements() > before);
         }
     },
     REPORT_KILL(
@@ -69,10 +65,7 @@ enum Fault {
         @Override
         void inject(Suite suite, GroundTruth truth, List<SimulatedCli> fleet) throws IOException {
             long before = truth.acceptedCount();
-            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
-                    .until(() -> truth.acceptedCount() > before);
-            suite.kill("report-service");
-            suite.restart("report-service");
+            killAndRestartWhen(suite, "report-service", Duration.ofSeconds(60), () -> truth.acceptedCount() > before);
         }
     },
     POISON_MESSAGES(
@@ -108,6 +101,14 @@ enum Fault {
     /** Injects the fault and returns once it is over (the process restarted or thawed). */
     abstract void inject(Suite suite, GroundTruth truth, List<SimulatedCli> fleet)
             throws IOException, InterruptedException;
+
+    /** Kills the service the moment {@code condition} holds (polled every millisecond), then restarts it. */
+    private static void killAndRestartWhen(Suite suite, String service, Duration atMost, BooleanSupplier condition)
+            throws IOException {
+        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(1)).until(condition::getAsBoolean);
+        suite.kill(service);
+        suite.restart(service);
+    }
 
     /** {@code short}, {@code all}, or names separated by commas (e.g. {@code KAFKA_FREEZE,REPORT_KILL}). */
     static List<Fault> selected(String selection) {

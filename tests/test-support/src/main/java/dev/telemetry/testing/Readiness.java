@@ -12,6 +12,8 @@ import io.restassured.config.HttpClientConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.response.Response;
 
+import dev.telemetry.infra.LocalKafka;
+
 /**
  * The service's readiness as Kubernetes sees it ({@code /q/health/ready}), for tests that stop a dependency: a probe
  * that does not answer in time counts as "not ready", as the kubelet counts it.
@@ -58,6 +60,28 @@ public final class Readiness {
                 .untilAsserted(() -> probe().then().statusCode(200).body("status", equalTo("UP"))
                         .body(POSTGRES_CHECK, equalTo("UP")).body(KAFKA_CHECK, equalTo("UP"))
                         .body(CHANNELS_CHECK, equalTo("UP")));
+    }
+
+    /**
+     * Stops the test broker for {@link #LONG_OUTAGE}: the service must report DOWN naming Kafka (PostgreSQL UP) and
+     * stay not ready throughout. The broker is started again however that ends.
+     */
+    public static void assertDownWhileKafkaIsStopped() throws Exception {
+        LocalKafka kafka = RealInfrastructure.kafka();
+        kafka.stop();
+        try {
+            awaitDown(KAFKA_CHECK, POSTGRES_CHECK);
+            assertNotReadyFor(LONG_OUTAGE);
+        } finally {
+            kafka.restart();
+        }
+    }
+
+    /** Stops the test database: the service must report DOWN naming PostgreSQL (Kafka UP); then restarts it. */
+    public static void assertDownWhilePostgresIsStopped() {
+        try (PostgresOutage outage = PostgresOutage.begin()) {
+            awaitDown(POSTGRES_CHECK, KAFKA_CHECK);
+        }
     }
 
     /** Waits until the service answers 503 and DOWN, naming {@code check} DOWN and {@code other} UP. */
