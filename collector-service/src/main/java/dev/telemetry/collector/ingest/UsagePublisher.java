@@ -27,6 +27,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 import dev.telemetry.contract.Topics;
+import dev.telemetry.contract.usage.UsageEvent;
+import dev.telemetry.contract.usage.UsageEventJson;
 
 /**
  * Appends accepted events to the usage topic; a push completes only once Kafka acknowledged every one of its events
@@ -61,13 +63,13 @@ public class UsagePublisher {
         this.producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
     }
 
-    public Uni<Void> publish(List<dev.telemetry.contract.usage.UsageEvent> events) {
+    public Uni<Void> publish(List<UsageEvent> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         // Serialised here, on the caller's threads, so that the one sender thread only hands records to Kafka.
         List<ProducerRecord<String, byte[]>> records = events.stream()
-                .map(event -> new ProducerRecord<>(Topics.USAGE, event.pseudonym(), UsageRecordJson.write(event)))
+                .map(event -> new ProducerRecord<>(Topics.USAGE, event.pseudonym(), UsageEventJson.write(event)))
                 .toList();
         Context caller = Vertx.currentContext();
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();

@@ -13,8 +13,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-import dev.telemetry.contract.usage.UsageEvent;
-import dev.telemetry.report.quarter.Quarter;
+import dev.telemetry.report.projection.UsageRecord.Countable;
+import dev.telemetry.report.projection.UsageRecord.EventKey;
 
 /**
  * Writes to the quarterly aggregates: per-machine contributions and the rollups made from them, kept exactly in step
@@ -74,10 +74,10 @@ public class Aggregates {
     }
 
     /**
-     * Marks these events counted; returns the keys ({@link #key}) of those not counted before. Redelivered events
-     * are simply not returned, so they add nothing.
+     * Marks these events counted; returns the keys of those not counted before. Redelivered events are simply not
+     * returned, so they add nothing.
      */
-    public Uni<Set<String>> markCounted(SqlClient tx, Tables tables, Collection<UsageEvent> events) {
+    public Uni<Set<EventKey>> markCounted(SqlClient tx, Tables tables, Collection<Countable> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
@@ -85,26 +85,22 @@ public class Aggregates {
         UUID[] ids = new UUID[events.size()];
         String[] quarters = new String[events.size()];
         int i = 0;
-        for (UsageEvent event : events) {
-            pseudonyms[i] = event.pseudonym();
-            ids[i] = event.eventId();
-            quarters[i++] = Quarter.of(event.occurredAt()).toString();
+        for (Countable event : events) {
+            pseudonyms[i] = event.event().pseudonym();
+            ids[i] = event.event().eventId();
+            quarters[i++] = event.quarter();
         }
         return tx.preparedQuery("INSERT INTO " + tables.counted + " (pseudonym, event_id, quarter) "
                 + "SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[]) ON CONFLICT DO NOTHING "
                 + "RETURNING pseudonym, event_id")
                 .execute(Tuple.of(pseudonyms, ids, quarters))
                 .map(rows -> {
-                    Set<String> fresh = new HashSet<>();
+                    Set<EventKey> fresh = new HashSet<>();
                     for (Row row : rows) {
-                        fresh.add(key(row.getString("pseudonym"), row.getUUID("event_id")));
+                        fresh.add(new EventKey(row.getString("pseudonym"), row.getUUID("event_id")));
                     }
                     return fresh;
                 });
-    }
-
-    static String key(String pseudonym, UUID eventId) {
-        return pseudonym + '/' + eventId;
     }
 
     /**

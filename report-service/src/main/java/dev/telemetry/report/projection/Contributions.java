@@ -2,12 +2,10 @@ package dev.telemetry.report.projection;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 import dev.telemetry.contract.usage.UsageEvent;
-import dev.telemetry.report.quarter.Quarter;
+import dev.telemetry.report.projection.UsageRecord.Countable;
 
 /** A batch's contributions, added up in memory: one row per quarter, cell and machine, however many events. */
 final class Contributions {
@@ -21,9 +19,10 @@ final class Contributions {
      * One event: one more in each of its cells (total, kind, os, build and, for an error, its code), and in the
      * cells the counting rule needs: its day and, if {@code settled}, {@link CountingRule#SETTLED}.
      */
-    void add(UsageEvent event, boolean settled) {
-        String quarter = Quarter.of(event.occurredAt()).toString();
-        add(quarter, CountingRule.DAY, CountingRule.day(event), event.pseudonym());
+    void add(Countable countable, boolean settled) {
+        UsageEvent event = countable.event();
+        String quarter = countable.quarter();
+        add(quarter, CountingRule.DAY, countable.day(), event.pseudonym());
         if (settled) {
             add(quarter, CountingRule.SETTLED, "events", event.pseudonym());
         }
@@ -50,10 +49,4 @@ final class Contributions {
                 e.getKey().dimension(), e.getKey().key(), e.getKey().pseudonym(), e.getValue())).toList();
     }
 
-    /** @param settled which events are {@link CountingRule#settled settled} */
-    static Collection<Aggregates.Contribution> of(List<UsageEvent> events, Predicate<UsageEvent> settled) {
-        Contributions contributions = new Contributions();
-        events.forEach(event -> contributions.add(event, settled.test(event)));
-        return contributions.all();
-    }
 }

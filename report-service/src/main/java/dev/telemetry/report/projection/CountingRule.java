@@ -3,7 +3,6 @@ package dev.telemetry.report.projection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -66,10 +65,13 @@ public class CountingRule {
      */
     boolean settled(ConsentTimeline timeline, UsageEvent event) {
         Instant received = event.receivedAt().plus(clockSkew);
-        Optional<Instant> optIn = timeline.entries().stream()
-                .filter(entry -> entry.kind() == ConsentTimeline.Kind.GRANTED && !entry.at().isAfter(received))
-                .map(ConsentTimeline.Entry::at).reduce((first, later) -> later);
-        return optIn.isPresent() && !received.isBefore(optIn.get().plus(minimumConsentAge));
+        Instant optIn = null;
+        for (ConsentTimeline.Entry entry : timeline.entries()) {
+            if (entry.kind() == ConsentTimeline.Kind.GRANTED && !entry.at().isAfter(received)) {
+                optIn = entry.at();
+            }
+        }
+        return optIn != null && !received.isBefore(optIn.plus(minimumConsentAge));
     }
 
     /**

@@ -40,11 +40,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 import dev.telemetry.consentview.ConsentTimeline;
 import dev.telemetry.consentview.ConsentView;
-import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.Topics;
-import dev.telemetry.contract.usage.UsageEvent;
 import dev.telemetry.edge.Problem;
 import dev.telemetry.edge.ProblemException;
+import dev.telemetry.report.projection.UsageRecord.Countable;
 
 /**
  * Rebuilds the aggregates of every unpublished quarter from the log, in bounded memory and beside live counting:
@@ -147,8 +146,8 @@ public class Rebuild {
         config.putAll(kafka);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, BATCH);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, UsageRecord> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new UsageRecordDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.USAGE, Duration.ofSeconds(10)).stream()
                     .map(info -> new TopicPartition(Topics.USAGE, info.partition())).toList();
             consumer.assign(partitions);
@@ -173,7 +172,7 @@ public class Rebuild {
         }
     }
 
-    private Uni<Void> countStaged(SqlClient tx, List<UsageEvent> events, Run run) {
+    private Uni<Void> countStaged(SqlClient tx, List<Countable> events, Run run) {
         // The log up to here was judged by live counting once the consent view covered it: it is complete.
         return usage.count(tx, Aggregates.Tables.REBUILD, events, Instant.MAX)
                 .invoke(tally -> run.eventsCounted.addAndGet(tally.counted()))
@@ -181,18 +180,18 @@ public class Rebuild {
     }
 
     /** Reads every partition up to {@code end} (exclusive) in batches of at most {@value #BATCH} events. */
-    private static void read(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end, Run run,
-            Consumer<List<UsageEvent>> count) {
-        List<UsageEvent> batch = new ArrayList<>(BATCH);
+    private static void read(KafkaConsumer<String, UsageRecord> consumer, Map<TopicPartition, Long> end, Run run,
+            Consumer<List<Countable>> count) {
+        List<Countable> batch = new ArrayList<>(BATCH);
         while (end.entrySet().stream().anyMatch(p -> consumer.position(p.getKey()) < p.getValue())) {
-            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+            for (ConsumerRecord<String, UsageRecord> record : consumer.poll(Duration.ofMillis(500))) {
                 if (record.offset() >= end.get(new TopicPartition(record.topic(), record.partition()))) {
                     continue;
                 }
                 run.eventsRead.incrementAndGet();
-                try {
-                    batch.add(IntegrationJson.read(record.value(), UsageEvent.class));
-                } catch (IntegrationJson.UnreadableEventException e) {
+                if (record.value() instanceof Countable event) {
+                    batch.add(event);
+                } else {
                     LOG.errorf("rebuild skips unreadable %s-%d@%d", record.topic(), record.partition(),
                             record.offset());
                 }

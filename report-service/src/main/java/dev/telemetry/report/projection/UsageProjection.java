@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -28,10 +27,10 @@ import dev.telemetry.consentview.ConsentFreshness;
 import dev.telemetry.consentview.ConsentRule;
 import dev.telemetry.consentview.ConsentTimeline;
 import dev.telemetry.consentview.ConsentView;
-import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.usage.UsageEvent;
 import dev.telemetry.deadletters.DeadLetters;
-import dev.telemetry.report.quarter.Quarter;
+import dev.telemetry.report.projection.UsageRecord.Countable;
+import dev.telemetry.report.projection.UsageRecord.EventKey;
 
 /**
  * Counts usage events into the quarterly aggregates, one transaction of a few set-based statements per consumed batch
@@ -75,14 +74,15 @@ public class UsageProjection {
     }
 
     @Incoming("usage-in")
-    public Uni<Void> consume(ConsumerRecords<String, String> records) {
-        List<UsageEvent> events = new ArrayList<>(records.count());
+    public Uni<Void> consume(ConsumerRecords<String, UsageRecord> records) {
+        List<Countable> events = new ArrayList<>(records.count());
         List<DeadLetters.Poison> poison = new ArrayList<>();
-        for (ConsumerRecord<String, String> record : records) {
-            try {
-                events.add(IntegrationJson.read(record.value(), UsageEvent.class));
-            } catch (IntegrationJson.UnreadableEventException e) {
-                poison.add(new DeadLetters.Poison(record, e));
+        for (ConsumerRecord<String, UsageRecord> record : records) {
+            if (record.value() instanceof Countable event) {
+                events.add(event);
+            } else if (record.value() instanceof UsageRecord.Unreadable unreadable) {
+                poison.add(new DeadLetters.Poison(new ConsumerRecord<>(record.topic(), record.partition(),
+                        record.offset(), record.key(), unreadable.value()), unreadable.reason()));
             }
         }
         // Parked (acknowledged) before the batch can complete and its offset be committed.
@@ -112,46 +112,53 @@ public class UsageProjection {
      *
      * @param consumedUpTo up to when the consent view is complete ({@link Instant#MAX} in a rebuild)
      */
-    Uni<Tally> count(SqlClient tx, Aggregates.Tables tables, List<UsageEvent> events, Instant consumedUpTo) {
-        Set<String> machines = events.stream().map(UsageEvent::pseudonym).collect(Collectors.toSet());
+    Uni<Tally> count(SqlClient tx, Aggregates.Tables tables, List<Countable> events, Instant consumedUpTo) {
+        Set<String> machines = new HashSet<>();
+        events.forEach(event -> machines.add(event.event().pseudonym()));
         return Aggregates.lock(tx)
                 .chain(() -> aggregates.published(tx))
                 .chain(published -> consent.timelines(tx, machines)
                         .map(timelines -> judge(events, published, timelines, consumedUpTo)))
                 .chain(judged -> aggregates.markCounted(tx, tables, judged.accepted().values())
                         .chain(fresh -> {
-                            List<UsageEvent> counted = judged.accepted().entrySet().stream()
-                                    .filter(e -> fresh.contains(e.getKey())).map(Map.Entry::getValue).toList();
-                            return aggregates.add(tx, tables, Contributions.of(counted,
-                                    event -> judged.settled().contains(Aggregates.key(event.pseudonym(),
-                                            event.eventId()))))
-                                    .replaceWith(new Tally(events.size(), counted.size(), judged.dropped()));
+                            Contributions contributions = new Contributions();
+                            long counted = 0;
+                            for (Map.Entry<EventKey, Countable> accepted : judged.accepted().entrySet()) {
+                                if (fresh.contains(accepted.getKey())) {
+                                    contributions.add(accepted.getValue(),
+                                            judged.settled().contains(accepted.getKey()));
+                                    counted++;
+                                }
+                            }
+                            return aggregates.add(tx, tables, contributions.all())
+                                    .replaceWith(new Tally(events.size(), counted, judged.dropped()));
                         }));
     }
 
     /**
-     * Accepted events by {@link Aggregates#key} (a duplicate within the batch once), the keys of those that are
+     * Accepted events by {@link EventKey} (a duplicate within the batch once), the keys of those that are
      * {@link CountingRule#settled settled}, and drops by reason.
      */
-    private record Judged(Map<String, UsageEvent> accepted, Set<String> settled, Map<String, Long> dropped) {
+    private record Judged(Map<EventKey, Countable> accepted, Set<EventKey> settled, Map<String, Long> dropped) {
     }
 
-    private Judged judge(List<UsageEvent> events, Set<String> published, Map<String, ConsentTimeline> timelines,
+    private Judged judge(List<Countable> events, Set<String> published, Map<String, ConsentTimeline> timelines,
             Instant consumedUpTo) {
-        Map<String, UsageEvent> accepted = new LinkedHashMap<>();
+        Map<EventKey, Countable> accepted = new LinkedHashMap<>();
         Map<String, Long> dropped = new TreeMap<>();
-        Set<String> settled = new HashSet<>();
-        for (UsageEvent event : events) {
-            if (published.contains(Quarter.of(event.occurredAt()).toString())) {
+        Set<EventKey> settled = new HashSet<>();
+        for (Countable countable : events) {
+            if (published.contains(countable.quarter())) {
                 dropped.merge("quarter_published", 1L, Long::sum);
                 continue;
             }
-            ConsentRule.Verdict verdict = rule.judge(timelines.getOrDefault(event.pseudonym(), ConsentTimeline.NONE),
-                    event.occurredAt(), event.receivedAt(), consumedUpTo);
+            UsageEvent event = countable.event();
+            ConsentTimeline timeline = timelines.getOrDefault(event.pseudonym(), ConsentTimeline.NONE);
+            ConsentRule.Verdict verdict = rule.judge(timeline, event.occurredAt(), event.receivedAt(), consumedUpTo);
             if (verdict.outcome() == ConsentRule.Outcome.ACCEPT) {
-                String key = Aggregates.key(event.pseudonym(), event.eventId());
-                accepted.putIfAbsent(key, event);
-                if (counting.settled(timelines.getOrDefault(event.pseudonym(), ConsentTimeline.NONE), event)) {
+                EventKey key = countable.key();
+                accepted.putIfAbsent(key, countable);
+                if (counting.settled(timeline, event)) {
                     settled.add(key);
                 }
             } else {
@@ -165,10 +172,16 @@ public class UsageProjection {
      * The consent log must be applied up to what could decide these events: their time plus the clock skew, but
      * no later than they reached the collector (later consent decisions did not change its answer).
      */
-    private Instant neededConsent(List<UsageEvent> events) {
-        return events.stream()
-                .map(event -> min(event.occurredAt().plus(skew), event.receivedAt()))
-                .max(Instant::compareTo).orElse(Instant.EPOCH);
+    private Instant neededConsent(List<Countable> events) {
+        Instant needed = Instant.EPOCH;
+        for (Countable countable : events) {
+            UsageEvent event = countable.event();
+            Instant decidedBy = min(event.occurredAt().plus(skew), event.receivedAt());
+            if (decidedBy.isAfter(needed)) {
+                needed = decidedBy;
+            }
+        }
+        return needed;
     }
 
     private Uni<Void> awaitConsentUpTo(Instant needed) {

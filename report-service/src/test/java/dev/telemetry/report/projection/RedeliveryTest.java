@@ -52,7 +52,7 @@ class RedeliveryTest {
 
         // The same batch again through the projection, as after a crash between its commit and the offset commit.
         UsageProjection.Tally again = pool.withTransaction(
-                tx -> usage.count(tx, Aggregates.Tables.LIVE, batch, Instant.MAX)).await()
+                tx -> usage.count(tx, Aggregates.Tables.LIVE, countable(batch), Instant.MAX)).await()
                 .atMost(Duration.ofMinutes(1));
         assertThat(again.read()).isEqualTo(36);
         assertThat(again.counted()).isZero();
@@ -79,13 +79,14 @@ class RedeliveryTest {
         fleet.settleConsent();
         batch.add(batch.get(0)); // a duplicate inside the batch
 
-        assertThatThrownBy(() -> pool.withTransaction(tx -> usage.count(tx, Aggregates.Tables.LIVE, batch, Instant.MAX)
-                .chain(tally -> Uni.createFrom().failure(new IllegalStateException("crash before commit"))))
+        assertThatThrownBy(() -> pool
+                .withTransaction(tx -> usage.count(tx, Aggregates.Tables.LIVE, countable(batch), Instant.MAX)
+                        .chain(tally -> Uni.createFrom().failure(new IllegalStateException("crash before commit"))))
                 .await().atMost(Duration.ofMinutes(1))).hasMessageContaining("crash before commit");
         assertThat(aggregates(quarter)).as("nothing of the failed batch").isEmpty();
 
         UsageProjection.Tally first = pool.withTransaction(
-                tx -> usage.count(tx, Aggregates.Tables.LIVE, batch, Instant.MAX)).await()
+                tx -> usage.count(tx, Aggregates.Tables.LIVE, countable(batch), Instant.MAX)).await()
                 .atMost(Duration.ofMinutes(1));
         assertThat(first.counted()).isEqualTo(5);
         String counted = aggregates(quarter);
@@ -93,7 +94,7 @@ class RedeliveryTest {
                 quarter.toString())).containsExactly(Map.of("events", 5L, "machines", 5L));
 
         UsageProjection.Tally second = pool.withTransaction(
-                tx -> usage.count(tx, Aggregates.Tables.LIVE, batch, Instant.MAX)).await()
+                tx -> usage.count(tx, Aggregates.Tables.LIVE, countable(batch), Instant.MAX)).await()
                 .atMost(Duration.ofMinutes(1));
         assertThat(second.counted()).isZero();
         assertThat(aggregates(quarter)).isEqualTo(counted);
@@ -107,5 +108,9 @@ class RedeliveryTest {
                     quarter.toString()).forEach(row -> rows.append(table).append(row.get("row")).append('\n'));
         }
         return rows.toString();
+    }
+
+    private static List<UsageRecord.Countable> countable(List<UsageEvent> events) {
+        return events.stream().map(UsageRecord.Countable::of).toList();
     }
 }

@@ -1,4 +1,4 @@
-package dev.telemetry.collector.ingest;
+package dev.telemetry.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,10 +12,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The hand-written checks of an event's id and timestamp accept exactly what the regular expressions and
+ * The hand-written readers of ids and timestamps accept exactly what the regular expressions and
  * {@link Instant#parse} they replace accepted, and read the same values.
  */
-class EventValidatorFormsTest {
+class CanonicalTest {
 
     private static final Pattern UUID_TEXT = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -39,7 +39,7 @@ class EventValidatorFormsTest {
     void idIsReadAsBefore(String text) {
         UUID expected = UUID_TEXT.matcher(text).matches() ? UUID.fromString(text) : null;
 
-        assertThat(EventValidator.uuid(text)).isEqualTo(expected);
+        assertThat(Canonical.uuid(text)).isEqualTo(expected);
     }
 
     static Stream<String> timestamps() {
@@ -67,6 +67,6 @@ class EventValidatorFormsTest {
             expected = null;
         }
 
-        assertThat(EventValidator.utcInstant(text)).isEqualTo(expected);
+        assertThat(Canonical.utcInstant(text)).isEqualTo(expected);
     }
 }
