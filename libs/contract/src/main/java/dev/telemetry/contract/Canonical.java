@@ -3,6 +3,7 @@ package dev.telemetry.contract;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.UUID;
 
 /**
@@ -14,6 +15,17 @@ public final class Canonical {
     /** Nanoseconds per unit of a fraction of n digits, by n. */
     private static final long[] NANOS_PER_FRACTION_UNIT = {0, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000,
             1_000, 100, 10, 1};
+
+    /** The value of each ASCII hexadecimal digit (either case), -1 for any other character below 128. */
+    private static final byte[] HEX_DIGITS = new byte[128];
+
+    static {
+        Arrays.fill(HEX_DIGITS, (byte) -1);
+        for (int i = 0; i < 16; i++) {
+            HEX_DIGITS["0123456789abcdef".charAt(i)] = (byte) i;
+            HEX_DIGITS["0123456789ABCDEF".charAt(i)] = (byte) i;
+        }
+    }
 
     private Canonical() {
     }
@@ -83,13 +95,7 @@ public final class Canonical {
     }
 
     private static int hexDigit(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        return c < 128 ? HEX_DIGITS[c] : -1;
     }
 
     /** The decimal number of {@code text[from, to)}, or -1 if a character is not an ASCII digit. */

@@ -86,7 +86,7 @@ public final class IntegrationJson {
     public static final class UnreadableEventException extends RuntimeException {
         private final Reason reason;
 
-        UnreadableEventException(Reason reason, String message) {
+        public UnreadableEventException(Reason reason, String message) {
             super(message);
             this.reason = reason;
         }

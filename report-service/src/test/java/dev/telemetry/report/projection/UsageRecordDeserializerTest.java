@@ -1,0 +1,64 @@
+package dev.telemetry.report.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.telemetry.contract.IntegrationJson;
+import dev.telemetry.contract.IntegrationJson.Reason;
+import dev.telemetry.contract.usage.UsageEvent;
+import dev.telemetry.contract.usage.UsageEventJson;
+
+/** What the Kafka consumer's thread hands the projection for each record: never an exception. */
+class UsageRecordDeserializerTest {
+
+    private final UsageRecordDeserializer deserializer = new UsageRecordDeserializer();
+
+    @Test
+    void aReadableEventComesWithItsQuarterAndDay() {
+        UsageEvent event = event(Instant.parse("2026-09-30T23:59:59.999Z"));
+
+        UsageRecord record = deserializer.deserialize("telemetry.usage.v1", UsageEventJson.write(event));
+
+        assertThat(record).isEqualTo(new UsageRecord.Countable(event, "2026-Q3", "2026-09-30"));
+    }
+
+    @Test
+    void aMessageThatIsNotJsonIsUnreadableWithItsText() {
+        UsageRecord record = deserializer.deserialize("telemetry.usage.v1",
+                "not json {".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(record).isInstanceOfSatisfying(UsageRecord.Unreadable.class, unreadable -> {
+            assertThat(unreadable.value()).isEqualTo("not json {");
+            assertThat(unreadable.reason().reason()).isEqualTo(Reason.NOT_JSON);
+        });
+    }
+
+    @Test
+    void anEventOfATimeNoReportCanHoldIsUnreadableNotAFailedPoll() {
+        byte[] json = IntegrationJson.write(event(Instant.parse("1969-12-31T23:59:59Z")))
+                .getBytes(StandardCharsets.UTF_8);
+
+        UsageRecord record = deserializer.deserialize("telemetry.usage.v1", json);
+
+        assertThat(record).isInstanceOfSatisfying(UsageRecord.Unreadable.class,
+                unreadable -> assertThat(unreadable.reason().reason()).isEqualTo(Reason.INVALID_CONTENT));
+    }
+
+    @Test
+    void aRecordWithoutValueIsUnreadable() {
+        assertThat(deserializer.deserialize("telemetry.usage.v1", null)).isInstanceOfSatisfying(
+                UsageRecord.Unreadable.class,
+                unreadable -> assertThat(unreadable.reason().reason()).isEqualTo(Reason.NOT_JSON));
+    }
+
+    private static UsageEvent event(Instant at) {
+        return new UsageEvent(UUID.randomUUID(), "ab".repeat(32), at, "start_begin", "linux", "0.0.1234", Map.of(),
+                at.plusSeconds(5), "cf-dev@1");
+    }
+}
