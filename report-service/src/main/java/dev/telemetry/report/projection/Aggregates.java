@@ -90,8 +90,8 @@ public class Aggregates {
             ids[i] = event.event().eventId();
             quarters[i++] = event.quarter();
         }
-        // In key order, so that the events sharing an index page are written together (about 30 % less time than in
-        // arrival order, measured on a 1.5M-row table).
+        // In key order, so that a batch's events that share an index page are written together (with 500 machines'
+        // events on 1.5M rows, 30 % less time than in arrival order; the same time with 25 machines).
         return tx.preparedQuery("INSERT INTO " + tables.counted + " (pseudonym, event_id, quarter) "
                 + "SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[]) AS e(pseudonym, event_id, quarter) "
                 + "ORDER BY pseudonym, event_id ON CONFLICT DO NOTHING RETURNING pseudonym, event_id")
