@@ -26,11 +26,11 @@ public final class Readiness {
     public static final String CHANNELS_CHECK = "checks.find { it.name.contains('Messaging') }.status";
 
     /**
-     * The Kafka clients' API timeout ({@code default.api.timeout.ms}) in {@link ShortKafkaTimeouts}: a sixth of the
+     * The Kafka clients' API timeout ({@code default.api.timeout.ms}) in {@link ShortKafkaTimeouts}: a twelfth of the
      * client's 60 s default, so that an outage longer than it takes seconds, not minutes, to reproduce what a longer
      * one does in production.
      */
-    public static final Duration KAFKA_API_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration KAFKA_API_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * Well past {@link #KAFKA_API_TIMEOUT}, after which a consumer that treats a timeout as fatal (the committed
