@@ -21,16 +21,21 @@ public class UsageRecordDeserializer implements Deserializer<UsageRecord> {
 
     @Override
     public UsageRecord deserialize(String topic, byte[] value) {
+        UsageEvent event;
         try {
-            UsageEvent event = UsageEventJson.read(value);
-            try {
-                return UsageRecord.Countable.of(event);
-            } catch (IllegalArgumentException e) {
-                throw new UnreadableEventException(Reason.INVALID_CONTENT, "occurredAt is in no quarter a report "
-                        + "can hold: " + e.getMessage());
-            }
+            event = UsageEventJson.read(value);
         } catch (UnreadableEventException e) {
-            return new UsageRecord.Unreadable(value == null ? null : new String(value, StandardCharsets.UTF_8), e);
+            return unreadable(value, e);
         }
+        try {
+            return UsageRecord.Countable.of(event);
+        } catch (IllegalArgumentException e) {
+            return unreadable(value, new UnreadableEventException(Reason.INVALID_CONTENT,
+                    "occurredAt is in no quarter a report can hold: " + e.getMessage()));
+        }
+    }
+
+    private static UsageRecord unreadable(byte[] value, UnreadableEventException reason) {
+        return new UsageRecord.Unreadable(value == null ? null : new String(value, StandardCharsets.UTF_8), reason);
     }
 }

@@ -109,38 +109,19 @@ public final class UsageEventJson {
             String catalog = null;
             for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
                 JsonToken token = parser.nextToken();
-                if (field.equals("data")) {
-                    data = data(parser, token);
-                    if (data == null) {
-                        return null;
-                    }
-                    continue;
-                }
-                if (field.equals("schemaVersion")) {
-                    if (token != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() != JsonParser.NumberType.INT
-                            || parser.getIntValue() > IntegrationJson.SUPPORTED_SCHEMA_VERSION) {
-                        return null;
-                    }
-                    continue;
-                }
-                if (!isKnown(field)) {
-                    parser.skipChildren();
-                    continue;
-                }
-                if (token != JsonToken.VALUE_STRING) {
-                    return null;
-                }
-                String text = parser.getText();
                 switch (field) {
-                    case "type" -> type = text;
-                    case "eventId" -> eventId = Canonical.uuid(text);
-                    case "pseudonym" -> pseudonym = text;
-                    case "occurredAt" -> occurredAt = Canonical.utcInstant(text);
-                    case "event" -> event = text;
-                    case "os" -> os = text;
-                    case "build" -> build = text;
-                    case "receivedAt" -> receivedAt = Canonical.utcInstant(text);
-                    default -> catalog = text;
+                    case "type" -> type = text(parser, token);
+                    case "eventId" -> eventId = Canonical.uuid(text(parser, token));
+                    case "pseudonym" -> pseudonym = text(parser, token);
+                    case "occurredAt" -> occurredAt = Canonical.utcInstant(text(parser, token));
+                    case "event" -> event = text(parser, token);
+                    case "os" -> os = text(parser, token);
+                    case "build" -> build = text(parser, token);
+                    case "data" -> data = data(parser, token);
+                    case "receivedAt" -> receivedAt = Canonical.utcInstant(text(parser, token));
+                    case "catalog" -> catalog = text(parser, token);
+                    case "schemaVersion" -> knownVersion(parser, token);
+                    default -> parser.skipChildren(); // a field this version does not know
                 }
             }
             if (!UsageEvent.TYPE.equals(type) || eventId == null || pseudonym == null || occurredAt == null
@@ -148,37 +129,50 @@ public final class UsageEventJson {
                 return null;
             }
             return new UsageEvent(eventId, pseudonym, occurredAt, event, os, build, data, receivedAt, catalog);
-        } catch (IOException e) {
+        } catch (IOException | Unusual e) {
             return null;
         }
     }
 
-    private static boolean isKnown(String field) {
-        return switch (field) {
-            case "type", "eventId", "pseudonym", "occurredAt", "event", "os", "build", "receivedAt", "catalog" -> true;
-            default -> false;
-        };
+    /** A string value; anything else (the mapper coerces numbers and booleans to text) is {@link Unusual}. */
+    private static String text(JsonParser parser, JsonToken token) throws IOException {
+        if (token != JsonToken.VALUE_STRING) {
+            throw Unusual.INSTANCE;
+        }
+        return parser.getText();
     }
 
-    /** A flat object of strings, integers and booleans, as the mapper reads it; null for anything else. */
+    private static void knownVersion(JsonParser parser, JsonToken token) throws IOException {
+        if (token != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() != JsonParser.NumberType.INT
+                || parser.getIntValue() > IntegrationJson.SUPPORTED_SCHEMA_VERSION) {
+            throw Unusual.INSTANCE;
+        }
+    }
+
+    /** A flat object of strings, integers and booleans, as the mapper reads it; anything else is {@link Unusual}. */
     private static Map<String, Object> data(JsonParser parser, JsonToken token) throws IOException {
         if (token != JsonToken.START_OBJECT) {
-            return null;
+            throw Unusual.INSTANCE;
         }
         Map<String, Object> data = new LinkedHashMap<>();
         for (String key = parser.nextFieldName(); key != null; key = parser.nextFieldName()) {
-            Object value = switch (parser.nextToken()) {
+            data.put(key, switch (parser.nextToken()) {
                 case VALUE_STRING -> parser.getText();
                 case VALUE_NUMBER_INT -> parser.getNumberValue();
                 case VALUE_TRUE -> Boolean.TRUE;
                 case VALUE_FALSE -> Boolean.FALSE;
-                default -> null;
-            };
-            if (value == null) {
-                return null;
-            }
-            data.put(key, value);
+                default -> throw Unusual.INSTANCE;
+            });
         }
         return data;
+    }
+
+    /** A value of a form the fast reader leaves to the mapper (rare: one shared instance, no stack trace). */
+    private static final class Unusual extends RuntimeException {
+        static final Unusual INSTANCE = new Unusual();
+
+        private Unusual() {
+            super("left to the mapper", null, false, false);
+        }
     }
 }
