@@ -153,9 +153,12 @@ public final class Fleet {
             return;
         }
         TopicReader.consentWatermark(Instant.now());
-        unsettled.forEach((pseudonym, version) -> await().atMost(Duration.ofSeconds(60)).until(() -> TestDatabase.count(
-                "SELECT count(*) FROM machine_consent WHERE pseudonym = ? AND version >= ?", pseudonym, version) == 1));
-        unsettled.clear();
+        // One wait for them all: each wait sleeps a poll interval before its first look, even when already true.
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            unsettled.entrySet().removeIf(machine -> TestDatabase.count("SELECT count(*) FROM machine_consent "
+                    + "WHERE pseudonym = ? AND version >= ?", machine.getKey(), machine.getValue()) == 1);
+            return unsettled.isEmpty();
+        });
     }
 
     public static JsonPath preview(String quarter) {

@@ -16,7 +16,7 @@ import dev.telemetry.testing.Readiness;
  * Readiness tells Kubernetes the truth: DOWN, naming the dependency, while the broker or the database is really
  * stopped, and UP again once it is back, without a restart of the service. Each outage begins while the consent
  * consumer works through a backlog, and every decision of it is applied exactly once after the outage.
- * The broker stays down three times its clients' API timeout, shortened to 5 s in this test's profile, so that
+ * The broker stays down twice its clients' API timeout, shortened to 5 s in this test's profile, so that
  * the outage outlasts it in seconds rather than minutes.
  */
 @QuarkusTest

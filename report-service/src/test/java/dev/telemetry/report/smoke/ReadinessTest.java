@@ -31,7 +31,7 @@ import dev.telemetry.testing.TopicReader;
  * stopped, and UP again once it is back, without a restart of the service. Each outage begins while both consumers
  * work through a backlog (opt-ins; usage events with a collector's resends in them); afterwards every opt-in and every
  * event is counted exactly once.
- * The broker stays down three times its clients' API timeout, shortened to 5 s in this test's profile, so that
+ * The broker stays down twice its clients' API timeout, shortened to 5 s in this test's profile, so that
  * the outage outlasts it in seconds rather than minutes.
  */
 @QuarkusTest

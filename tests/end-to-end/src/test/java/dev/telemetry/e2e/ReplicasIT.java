@@ -57,10 +57,15 @@ class ReplicasIT {
     private static final int DECLINED = 6;
     private static final int TURNED_OFF = 4;
     /**
-     * The services' CONSENT_CLOCK_SKEW, a sixth of the 2-minute default: a refusal after an opt-out comes twice the
+     * The services' CONSENT_CLOCK_SKEW, a twelfth of the 2-minute default: a refusal after an opt-out comes twice the
      * skew after it (below), so the run waits seconds, not minutes, for the same rule.
      */
-    private static final Duration SKEW = Duration.ofSeconds(20);
+    private static final Duration SKEW = Duration.ofSeconds(10);
+    /**
+     * How long before now a refused event is dated beyond the skew: more than consent-service's watermarks lag
+     * (one a second while idle) before the collectors know the log complete.
+     */
+    private static final Duration WATERMARK_LAG = Duration.ofSeconds(5);
     private static final List<String> GROUPS = List.of("collector-service.consent", "report-service.usage",
             "report-service.consent");
 
@@ -127,13 +132,13 @@ class ReplicasIT {
             // Both collectors judge every machine by its last decision, whichever instance applied it. A refusal
             // needs an event captured more than the clock skew before the consent log is known complete (until then
             // a decision could still be on its way: retry) and, after an opt-out, more than the skew after it: so
-            // the turned-off machines are refused twice the skew and half a minute after their opt-out.
+            // the turned-off machines are refused twice the skew and the watermarks' lag after their opt-out.
             for (Machine machine : machines) {
                 boolean optedIn = machines.indexOf(machine) < OPTED_IN - TURNED_OFF;
                 for (URI collector : collectors) {
                     await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(1))
                             .untilAsserted(() -> assertThat(validate(collector, machine,
-                                    optedIn ? clock.instant() : clock.instant().minus(SKEW).minusSeconds(30)))
+                                    optedIn ? clock.instant() : clock.instant().minus(SKEW).minus(WATERMARK_LAG)))
                                     .as(machine + " at " + collector).isEqualTo(optedIn ? "accepted" : "rejected"));
                 }
             }

@@ -36,7 +36,7 @@ public final class Readiness {
      * Well past {@link #KAFKA_API_TIMEOUT}, after which a consumer that treats a timeout as fatal (the committed
      * offset it asks for before a partition's first record) gives up for good.
      */
-    public static final Duration LONG_OUTAGE = KAFKA_API_TIMEOUT.multipliedBy(3);
+    public static final Duration LONG_OUTAGE = KAFKA_API_TIMEOUT.multipliedBy(2);
 
     private Readiness() {
     }
