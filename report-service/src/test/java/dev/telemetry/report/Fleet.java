@@ -203,7 +203,7 @@ public final class Fleet {
             send(new ProducerRecord<>(Topics.USAGE, partition, sentinel.pseudonym, IntegrationJson.write(event)));
             ids.add("'" + event.eventId() + "'");
         }
-        String counted = "SELECT count(*) FROM counted_event WHERE pseudonym = ? AND event_id IN ("
+        String counted = "SELECT count(*) FROM counted_event WHERE machine = machine_key(?) AND event_id IN ("
                 + String.join(", ", ids) + ")";
         await().atMost(timeout)
                 .until(() -> TestDatabase.count(counted, sentinel.pseudonym) == partitions);

@@ -90,11 +90,14 @@ public class Aggregates {
             ids[i] = event.event().eventId();
             quarters[i++] = event.quarter();
         }
-        // In key order, so that a batch's events that share an index page are written together (with 500 machines'
-        // events on 1.5M rows, 30 % less time than in arrival order; the same time with 25 machines).
-        return tx.preparedQuery("INSERT INTO " + tables.counted + " (pseudonym, event_id, quarter) "
-                + "SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[]) AS e(pseudonym, event_id, quarter) "
-                + "ORDER BY pseudonym, event_id ON CONFLICT DO NOTHING RETURNING pseudonym, event_id")
+        // Keyed by machine_key(pseudonym) (migration V5); in key order, so that a batch's events that share an index
+        // page are written together (with 500 machines' events on 1.5M rows, 30 % less time than in arrival order).
+        return tx.preparedQuery("WITH batch AS (SELECT machine_key(pseudonym) AS machine, * "
+                + "FROM unnest($1::text[], $2::uuid[], $3::text[]) AS e(pseudonym, event_id, quarter)), "
+                + "fresh AS (INSERT INTO " + tables.counted + " (machine, event_id, quarter) "
+                + "SELECT machine, event_id, quarter FROM batch ORDER BY machine, event_id "
+                + "ON CONFLICT DO NOTHING RETURNING machine, event_id) "
+                + "SELECT DISTINCT pseudonym, event_id FROM fresh JOIN batch USING (machine, event_id)")
                 .execute(Tuple.of(pseudonyms, ids, quarters))
                 .map(rows -> {
                     Set<EventKey> fresh = new HashSet<>();
@@ -171,7 +174,7 @@ public class Aggregates {
                     .execute(Tuple.of(pseudonym))
                     .chain(() -> tx.preparedQuery("DELETE FROM " + tables.contribution + " WHERE pseudonym = $1")
                             .execute(Tuple.of(pseudonym)))
-                    .chain(() -> tx.preparedQuery("DELETE FROM " + tables.counted + " WHERE pseudonym = $1")
+                    .chain(() -> tx.preparedQuery("DELETE FROM " + tables.counted + " WHERE machine = machine_key($1)")
                             .execute(Tuple.of(pseudonym)))
                     .chain(() -> tx.query("DELETE FROM " + tables.rollup + " WHERE machines = 0 AND events = 0")
                             .execute())
@@ -205,7 +208,7 @@ public class Aggregates {
     }
 
     private static final List<Pair> PAIRS = List.of(
-            new Pair(Tables.LIVE.counted, Tables.REBUILD.counted, "pseudonym, event_id, quarter"),
+            new Pair(Tables.LIVE.counted, Tables.REBUILD.counted, "machine, event_id, quarter"),
             new Pair(Tables.LIVE.contribution, Tables.REBUILD.contribution,
                     "quarter, dimension, key, pseudonym, events"),
             new Pair(Tables.LIVE.rollup, Tables.REBUILD.rollup, "quarter, dimension, key, events, machines"));

@@ -50,7 +50,8 @@ class ErasureAndRebuildTest {
         Fleet.awaitEvents(quarter.toString(), 1);
         assertThat(TestDatabase.count("SELECT count(*) FROM contribution WHERE pseudonym = ?", erased.pseudonym))
                 .as("contributions of the erased machine").isZero();
-        assertThat(TestDatabase.count("SELECT count(*) FROM counted_event WHERE pseudonym = ?", erased.pseudonym))
+        assertThat(TestDatabase.count("SELECT count(*) FROM counted_event WHERE machine = machine_key(?)",
+                erased.pseudonym))
                 .as("counted events of the erased machine").isZero();
         // Every cell it touched loses exactly its events and one machine; no other cell changes.
         Map<String, List<Long>> expected = new TreeMap<>(before);
@@ -126,7 +127,8 @@ class ErasureAndRebuildTest {
         TestDatabase.execute("INSERT INTO contribution VALUES (?, 'build', '6.6.6', 'bogus', 4)", q);
         TestDatabase.execute("DELETE FROM counted_event WHERE event_id IN "
                 + "(SELECT event_id FROM counted_event WHERE quarter = ? LIMIT 5)", q);
-        TestDatabase.execute("INSERT INTO counted_event VALUES ('bogus', gen_random_uuid(), ?)", q);
+        TestDatabase.execute("INSERT INTO counted_event (machine, event_id, quarter) "
+                + "VALUES (machine_key('bogus'), gen_random_uuid(), ?)", q);
     }
 
     private static String preview(Quarter quarter) {
@@ -140,8 +142,8 @@ class ErasureAndRebuildTest {
     }
 
     private static List<Map<String, Object>> counted(Quarter quarter) {
-        return TestDatabase.query("SELECT pseudonym, event_id FROM counted_event WHERE quarter = ? "
-                + "ORDER BY pseudonym, event_id", quarter.toString());
+        return TestDatabase.query("SELECT encode(machine, 'hex') AS machine, event_id FROM counted_event "
+                + "WHERE quarter = ? ORDER BY machine, event_id", quarter.toString());
     }
 
     /** "quarter dimension/key" -> [events, machines] */
