@@ -153,10 +153,14 @@ public final class Fleet {
             return;
         }
         TopicReader.consentWatermark(Instant.now());
-        // One wait for them all: each wait sleeps a poll interval before its first look, even when already true.
+        // One wait and one query a poll for them all: each wait sleeps a poll interval before its first look.
         await().atMost(Duration.ofSeconds(60)).until(() -> {
-            unsettled.entrySet().removeIf(machine -> TestDatabase.count("SELECT count(*) FROM machine_consent "
-                    + "WHERE pseudonym = ? AND version >= ?", machine.getKey(), machine.getValue()) == 1);
+            TestDatabase.query("SELECT pseudonym, version FROM machine_consent WHERE pseudonym = ANY(?::text[])",
+                    "{" + String.join(",", unsettled.keySet()) + "}").forEach(row -> {
+                        long applied = ((Number) row.get("version")).longValue();
+                        unsettled.computeIfPresent((String) row.get("pseudonym"),
+                                (pseudonym, needed) -> applied >= needed ? null : needed);
+                    });
             return unsettled.isEmpty();
         });
     }
