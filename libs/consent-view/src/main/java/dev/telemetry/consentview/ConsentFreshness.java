@@ -1,5 +1,6 @@
 package dev.telemetry.consentview;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -33,9 +34,14 @@ public class ConsentFreshness {
 
     private static final Logger LOG = Logger.getLogger(ConsentFreshness.class);
 
+    /** How long the consent topic's partition count is trusted before the broker is asked again. */
+    private static final Duration PARTITIONS_TTL = Duration.ofSeconds(30);
+
     private final Pool pool;
     private final Admin admin;
     private final AtomicReference<Instant> consumedUpTo = new AtomicReference<>(Instant.EPOCH);
+    private volatile int partitions;
+    private volatile long partitionsAskedAt;
 
     /** @param kafka the service's {@code kafka.*} settings (brokers and security), as its channels use them */
     ConsentFreshness(Pool pool, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
@@ -50,7 +56,8 @@ public class ConsentFreshness {
         return consumedUpTo.get();
     }
 
-    @Scheduled(every = "${consent-view.freshness-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** Often, as a fresh event waits for it: one small query (the partition count is remembered). */
+    @Scheduled(every = "${consent-view.freshness-interval:200ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
         try {
             int partitions = partitions();
@@ -66,6 +73,15 @@ public class ConsentFreshness {
     }
 
     private int partitions() throws Exception {
+        long now = System.nanoTime();
+        if (partitions == 0 || now - partitionsAskedAt > PARTITIONS_TTL.toNanos()) {
+            partitions = askPartitions();
+            partitionsAskedAt = now;
+        }
+        return partitions;
+    }
+
+    private int askPartitions() throws Exception {
         try {
             TopicDescription topic = admin.describeTopics(List.of(Topics.CONSENT)).allTopicNames()
                     .get(5, TimeUnit.SECONDS).get(Topics.CONSENT);
@@ -81,7 +97,7 @@ public class ConsentFreshness {
     private Map<Integer, Instant> watermarks() {
         Map<Integer, Instant> result = new HashMap<>();
         for (Row row : pool.query("SELECT topic_partition, watermark FROM consent_progress").execute()
-                .await().atMost(java.time.Duration.ofSeconds(5))) {
+                .await().atMost(Duration.ofSeconds(5))) {
             result.put(row.getInteger("topic_partition"), row.getOffsetDateTime("watermark").toInstant());
         }
         return result;
@@ -89,6 +105,6 @@ public class ConsentFreshness {
 
     @PreDestroy
     void close() {
-        admin.close(java.time.Duration.ofSeconds(2));
+        admin.close(Duration.ofSeconds(2));
     }
 }

@@ -25,9 +25,10 @@ import dev.telemetry.report.projection.UsageRecord.EventKey;
 public class Aggregates {
 
     /**
-     * Serialises writers (live consumers, each rebuild batch, publication) on the aggregates, one transaction at a
-     * time: a batch judges consent and writes under it, so an erasure or a publication is either wholly before or
-     * wholly after it.
+     * Orders the writers of the aggregates. Counting batches (usage batches, each rebuild batch, consent batches
+     * without an erasure) take it shared, so partitions are counted side by side; a consent batch with an erasure,
+     * publication and the rebuild's swap take it exclusive. A usage batch judges consent and writes under it, so an
+     * erasure or a publication is either wholly before or wholly after it.
      */
     static final long LOCK = 0x7265706f7274L;
 
@@ -60,8 +61,17 @@ public class Aggregates {
     public record Contribution(String quarter, String dimension, String key, String pseudonym, long events) {
     }
 
-    public static Uni<Void> lock(SqlClient tx) {
+    /** The aggregate lock, alone: no other writer until the transaction ends. */
+    public static Uni<Void> lockExclusive(SqlClient tx) {
         return tx.query("SELECT pg_advisory_xact_lock(" + LOCK + ")").execute().replaceWithVoid();
+    }
+
+    /**
+     * The aggregate lock, beside other counting batches. They do not deadlock on rows: a machine's events are in
+     * one partition, so mostly rollup rows are shared, and every statement writes its rows in key order.
+     */
+    static Uni<Void> lockShared(SqlClient tx) {
+        return tx.query("SELECT pg_advisory_xact_lock_shared(" + LOCK + ")").execute().replaceWithVoid();
     }
 
     /** Every published quarter (one small row per quarter ever published). */

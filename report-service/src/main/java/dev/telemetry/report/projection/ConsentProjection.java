@@ -68,11 +68,15 @@ public class ConsentProjection {
      */
     @Incoming("consent-in")
     public Uni<Void> apply(ConsumerRecords<String, String> records) {
-        return pool.withTransaction(tx -> Aggregates.lock(tx)
-                .chain(() -> view.consume(tx, records))
-                .call(news -> effects(tx, news)))
+        List<ErasureRequestedMessage> erasures = erasures(records);
+        // An erasure must not interleave with counting (a batch judged before it would add the machine back);
+        // opt-ins, opt-outs and watermarks touch no row counting writes, so they count beside it.
+        return pool
+                .withTransaction(tx -> (erasures.isEmpty() ? Aggregates.lockShared(tx) : Aggregates.lockExclusive(tx))
+                        .chain(() -> view.consume(tx, records))
+                        .call(news -> effects(tx, news)))
                 // Confirmed again on redelivery too: the confirmation may be what was lost.
-                .chain(() -> confirmErasures(records))
+                .chain(() -> confirm(erasures))
                 .onFailure().invoke(e -> LOG.warnf("applying a batch of %d consent records failed, retrying: %s",
                         records.count(), e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely();
@@ -120,21 +124,25 @@ public class ConsentProjection {
                         }));
     }
 
-    private Uni<Void> confirmErasures(ConsumerRecords<String, String> records) {
-        List<Uni<Void>> confirmations = new ArrayList<>();
+    private static List<ErasureRequestedMessage> erasures(ConsumerRecords<String, String> records) {
+        List<ErasureRequestedMessage> erasures = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             try {
                 if (IntegrationJson.read(record.value(),
                         ConsentMessage.class) instanceof ErasureRequestedMessage erasure) {
-                    confirmations.add(confirm(erasure));
+                    erasures.add(erasure);
                 }
             } catch (IntegrationJson.UnreadableEventException e) {
-                // a watermark, or unreadable (logged by the view): nothing to confirm
+                // a watermark, or unreadable (logged by the view): no erasure
             }
         }
-        return confirmations.isEmpty()
+        return erasures;
+    }
+
+    private Uni<Void> confirm(List<ErasureRequestedMessage> erasures) {
+        return erasures.isEmpty()
                 ? Uni.createFrom().voidItem()
-                : Uni.join().all(confirmations).andFailFast().replaceWithVoid();
+                : Uni.join().all(erasures.stream().map(this::confirm).toList()).andFailFast().replaceWithVoid();
     }
 
     /**

@@ -159,7 +159,7 @@ public class Rebuild {
             read(consumer, end, run, events -> await(pool.withTransaction(tx -> countStaged(tx, events, run))));
 
             return inTransaction(tx -> {
-                await(Aggregates.lock(tx));
+                await(Aggregates.lockExclusive(tx));
                 // Read after taking the lock: every event live counting has committed is below these offsets.
                 Map<TopicPartition, Long> now = consumer.endOffsets(partitions);
                 run.eventsInLog.addAndGet(partitions.stream().mapToLong(p -> now.get(p) - end.get(p)).sum());

@@ -105,7 +105,8 @@ public class UsageProjection {
     }
 
     /**
-     * Counts a batch of events under the consent rule, in the caller's transaction: under the aggregate lock, one
+     * Counts a batch of events under the consent rule, in the caller's transaction: under the aggregate lock (shared
+     * with other counting batches), one
      * query for the published quarters and one for the batch's consent timelines, judgement in memory, then one
      * statement marking the accepted events counted (the dedupe) and one adding the new ones' contributions and
      * rollups. Redelivered events are found in {@code counted_event} and add nothing.
@@ -115,7 +116,7 @@ public class UsageProjection {
     Uni<Tally> count(SqlClient tx, Aggregates.Tables tables, List<Countable> events, Instant consumedUpTo) {
         Set<String> machines = new HashSet<>();
         events.forEach(event -> machines.add(event.event().pseudonym()));
-        return Aggregates.lock(tx)
+        return Aggregates.lockShared(tx)
                 .chain(() -> aggregates.published(tx))
                 .chain(published -> consent.timelines(tx, machines)
                         .map(timelines -> judge(events, published, timelines, consumedUpTo)))
@@ -191,7 +192,8 @@ public class UsageProjection {
                         throw new ConsentBehind();
                     }
                 })
-                .onFailure(ConsentBehind.class).retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2))
+                // A look at a field, so it looks often: every wait here is capture-to-counted latency.
+                .onFailure(ConsentBehind.class).retry().withBackOff(Duration.ofMillis(100), Duration.ofMillis(100))
                 .indefinitely()
                 .replaceWithVoid();
     }

@@ -81,7 +81,7 @@ public class PublishedReports {
                     "Quarter not ended", quarter + " ends at " + quarter.end() + "; it can be published after that.")));
         }
         // Under the aggregates lock no consumer changes the quarter between building the report and forgetting it.
-        return pool.withTransaction(tx -> Aggregates.lock(tx)
+        return pool.withTransaction(tx -> Aggregates.lockExclusive(tx)
                 .chain(() -> find(tx, quarter))
                 .chain(published -> published.isPresent()
                         ? Uni.createFrom().item(published.get())

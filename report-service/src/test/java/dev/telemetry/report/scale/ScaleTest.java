@@ -32,6 +32,7 @@ import io.restassured.response.Response;
 import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.Topics;
 import dev.telemetry.contract.consent.ConsentGrantedMessage;
+import dev.telemetry.contract.consent.ErasureRequestedMessage;
 import dev.telemetry.contract.usage.UsageEvent;
 import dev.telemetry.report.Fleet;
 import dev.telemetry.report.quarter.Quarter;
@@ -41,9 +42,10 @@ import dev.telemetry.testing.TopicReader;
 
 /**
  * The scale tier: half a million usage events (and their machines' consent) written straight to the topics, as the
- * collector and consent-service would have. Live counting and a rebuild must both give the truth computed here.
- * A per-event or per-machine algorithm (a chain of one step per event, the log held in memory) fails at this size.
- * The figures it prints are for reading, not asserted: this machine is shared.
+ * collector and consent-service would have, counted by one consumer per partition side by side. A tenth of the
+ * machines is erased while their partitions are being counted. Live counting and a rebuild must both give the truth
+ * computed here. A per-event or per-machine algorithm (a chain of one step per event, the log held in memory) fails
+ * at this size. The figures it prints are for reading, not asserted: this machine is shared.
  */
 @QuarkusTest
 class ScaleTest {
@@ -52,6 +54,8 @@ class ScaleTest {
     private static final int MACHINES = 2_000;
     private static final int EVENTS_PER_MACHINE = 250;
     private static final int STRANGERS = 100;
+    /** Every tenth machine (number ending in 5), so that the batches counted when the erasures arrive hold some. */
+    private static final int ERASED_EVERY = 10;
     private static final List<String> KINDS = List.of("start_begin", "start_end", "app_created", "route_mapped",
             "error");
     private static final List<String> OSES = List.of("linux", "darwin", "windows");
@@ -88,7 +92,7 @@ class ScaleTest {
                     if (e % 50 == 0) { // a collector retry: the same event again
                         producer.send(new ProducerRecord<>(Topics.USAGE, event.pseudonym(), json));
                     }
-                    if (m < MACHINES) {
+                    if (m < MACHINES && !erased(m)) {
                         truth(event);
                     }
                 }
@@ -96,6 +100,7 @@ class ScaleTest {
             producer.flush();
             assertThat(failed.get()).isNull();
             double written = (System.nanoTime() - start) / 1e9;
+            eraseWhileCounting(producer, run);
             Fleet.awaitUsageConsumed(Duration.ofMinutes(5));
             double drained = (System.nanoTime() - start) / 1e9;
             long total = (long) MACHINES * EVENTS_PER_MACHINE;
@@ -105,7 +110,10 @@ class ScaleTest {
 
         assertThat(rollups()).as("live counting").isEqualTo(truth());
         assertThat(TestDatabase.count("SELECT count(*) FROM counted_event WHERE quarter = ?", QUARTER.toString()))
-                .isEqualTo((long) MACHINES * EVENTS_PER_MACHINE);
+                .isEqualTo(countedEvents());
+        // The erased machines are those whose number ends in 5.
+        assertThat(TestDatabase.count("SELECT count(*) FROM contribution WHERE pseudonym LIKE ?", run + "%5"))
+                .as("contributions of erased machines").isZero();
         List<Map<String, Object>> contributions = contributions();
 
         long start = System.nanoTime();
@@ -126,7 +134,37 @@ class ScaleTest {
         assertThat(rollups()).as("after the rebuild").isEqualTo(truth());
         assertThat(contributions()).as("contributions after the rebuild").isEqualTo(contributions);
         assertThat(TestDatabase.count("SELECT count(*) FROM counted_event WHERE quarter = ?", QUARTER.toString()))
-                .isEqualTo((long) MACHINES * EVENTS_PER_MACHINE);
+                .isEqualTo(countedEvents());
+    }
+
+    /**
+     * Once a quarter of the events is counted, erases every {@link #ERASED_EVERY}th machine (an exclusive turn on
+     * the aggregate lock among the counting batches) and waits for the confirmations.
+     */
+    private static void eraseWhileCounting(KafkaProducer<String, String> producer, String run) {
+        long quarterOfAll = (long) MACHINES * EVENTS_PER_MACHINE / 4;
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50)).until(() -> TestDatabase.count(
+                "SELECT count(*) FROM counted_event WHERE quarter = ?", QUARTER.toString()) >= quarterOfAll);
+        Set<String> erased = new HashSet<>();
+        for (int m = 0; m < MACHINES; m++) {
+            if (erased(m)) {
+                producer.send(new ProducerRecord<>(Topics.CONSENT, pseudonym(run, m), IntegrationJson.write(
+                        new ErasureRequestedMessage(UUID.randomUUID(), pseudonym(run, m), 2, Instant.now(),
+                                UUID.randomUUID()))));
+                erased.add(pseudonym(run, m));
+            }
+        }
+        producer.flush();
+        TopicReader.readUntil(Topics.ERASURES, confirmations -> confirmations.stream().map(r -> r.key())
+                .filter(erased::contains).distinct().count() == erased.size(), Duration.ofMinutes(2));
+    }
+
+    private static boolean erased(int machine) {
+        return machine % ERASED_EVERY == ERASED_EVERY / 2;
+    }
+
+    private static long countedEvents() {
+        return (long) (MACHINES - MACHINES / ERASED_EVERY) * EVENTS_PER_MACHINE;
     }
 
     /** Machines from {@link #MACHINES} on never opted in: their events must not count. */
