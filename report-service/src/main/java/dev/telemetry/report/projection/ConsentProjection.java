@@ -69,12 +69,9 @@ public class ConsentProjection {
     @Incoming("consent-in")
     public Uni<Void> apply(ConsumerRecords<String, String> records) {
         List<ErasureRequestedMessage> erasures = erasures(records);
-        // An erasure must not interleave with counting (a batch judged before it would add the machine back);
-        // opt-ins, opt-outs and watermarks touch no row counting writes, so they count beside it.
-        return pool
-                .withTransaction(tx -> (erasures.isEmpty() ? Aggregates.lockShared(tx) : Aggregates.lockExclusive(tx))
-                        .chain(() -> view.consume(tx, records))
-                        .call(news -> effects(tx, news)))
+        return pool.withTransaction(tx -> lock(tx, erasures)
+                .chain(() -> view.consume(tx, records))
+                .call(news -> effects(tx, news)))
                 // Confirmed again on redelivery too: the confirmation may be what was lost.
                 .chain(() -> confirm(erasures))
                 .onFailure().invoke(e -> LOG.warnf("applying a batch of %d consent records failed, retrying: %s",
@@ -122,6 +119,15 @@ public class ConsentProjection {
                             }
                             return aggregates.add(tx, Aggregates.Tables.LIVE, contributions.all());
                         }));
+    }
+
+    /**
+     * An erasure must not interleave with a usage batch (one judged before it would add the machine back). Opt-ins,
+     * opt-outs and watermarks write no row a usage batch writes, and a usage batch judges only consent its
+     * watermarks say is applied, so they count beside usage batches.
+     */
+    private static Uni<Void> lock(SqlClient tx, List<ErasureRequestedMessage> erasures) {
+        return erasures.isEmpty() ? Aggregates.lockShared(tx) : Aggregates.lockExclusive(tx);
     }
 
     private static List<ErasureRequestedMessage> erasures(ConsumerRecords<String, String> records) {

@@ -50,8 +50,8 @@ import dev.telemetry.report.projection.UsageRecord.Countable;
  * <ol>
  * <li>the usage topic is read from its beginning to its end at the start, in batches of {@value #BATCH} events, each
  * counted into the staging tables ({@code rebuild_*}) by the live path's own statements, in its own short transaction
- * under the aggregate lock, so live batches and consent messages interleave with it;</li>
- * <li>one final transaction under the lock reads the few events that arrived meanwhile (up to the topic's end
+ * under the aggregate lock (shared), so live batches and consent messages go on beside it;</li>
+ * <li>one final transaction under the lock (exclusive) reads the few events that arrived meanwhile (up to the topic's end
  * <em>then</em>, which covers everything live counting has committed), forgets the unpublished live aggregates,
  * recounts opt-ins and opt-outs from the consent view page by page, and copies the staged aggregates in.</li>
  * </ol>

@@ -106,10 +106,9 @@ public class UsageProjection {
 
     /**
      * Counts a batch of events under the consent rule, in the caller's transaction: under the aggregate lock (shared
-     * with other counting batches), one
-     * query for the published quarters and one for the batch's consent timelines, judgement in memory, then one
-     * statement marking the accepted events counted (the dedupe) and one adding the new ones' contributions and
-     * rollups. Redelivered events are found in {@code counted_event} and add nothing.
+     * with other counting batches), one query for the published quarters and one for the batch's consent timelines,
+     * judgement in memory, then one statement marking the accepted events counted (the dedupe) and one adding the new
+     * ones' contributions and rollups. Redelivered events are found in {@code counted_event} and add nothing.
      *
      * @param consumedUpTo up to when the consent view is complete ({@link Instant#MAX} in a rebuild)
      */

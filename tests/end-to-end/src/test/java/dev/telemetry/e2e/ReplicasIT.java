@@ -97,7 +97,9 @@ class ReplicasIT {
         Duration inQuarter = Duration.between(Instant.now(), quarterStart.plusMonths(3).minusDays(10).toInstant());
         suite = Suite.prepare(Path.of(System.getProperty("suite.repo", "..")), HOME, Suite.Ports.free(),
                 Duration.ofMinutes(3), new PrintStream(System.out, true, StandardCharsets.UTF_8))
-                .with("CONSENT_CLOCK_SKEW", SKEW.toSeconds() + "s");
+                .with("CONSENT_CLOCK_SKEW", SKEW.toSeconds() + "s")
+                // One usage consumer per report-service: with three each, one instance could own all three partitions.
+                .with("REPORT_COUNTING_CONSUMERS", "1");
         suite.start(inQuarter);
         List<URI> collectors = List.of(suite.collector(), suite.startReplica("collector-service"));
         List<URI> reports = List.of(suite.report(), suite.startReplica("report-service"));
