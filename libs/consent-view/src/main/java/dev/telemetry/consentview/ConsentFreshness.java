@@ -34,7 +34,10 @@ public class ConsentFreshness {
 
     private static final Logger LOG = Logger.getLogger(ConsentFreshness.class);
 
-    /** How long the consent topic's partition count is trusted before the broker is asked again. */
+    /**
+     * How long the consent topic's partition count is trusted before the broker is asked again (partitions are
+     * added only with producers stopped, for longer than this: docs/performance.md, "Partition counts").
+     */
     private static final Duration PARTITIONS_TTL = Duration.ofSeconds(30);
 
     private final Pool pool;

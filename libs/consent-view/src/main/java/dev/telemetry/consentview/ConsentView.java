@@ -113,7 +113,11 @@ public class ConsentView {
                 });
     }
 
-    /** The new timelines of these machines, in one statement. */
+    /**
+     * The new timelines of these machines, in one statement. Never an older one: two transactions that both found no
+     * row for a new machine (consumers overlapping during a rebalance) cannot lock it, and the later must not undo the
+     * earlier.
+     */
     private Uni<Void> store(SqlClient tx, Map<String, ConsentTimeline> timelines) {
         if (timelines.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -131,7 +135,8 @@ public class ConsentView {
                 INSERT INTO machine_consent (pseudonym, version, timeline)
                 SELECT pseudonym, version, timeline::jsonb
                 FROM unnest($1::text[], $2::bigint[], $3::text[]) AS t(pseudonym, version, timeline)
-                ON CONFLICT (pseudonym) DO UPDATE SET version = excluded.version, timeline = excluded.timeline""")
+                ON CONFLICT (pseudonym) DO UPDATE SET version = excluded.version, timeline = excluded.timeline
+                WHERE machine_consent.version < excluded.version""")
                 .execute(Tuple.of(pseudonyms, versions, json))
                 .replaceWithVoid();
     }

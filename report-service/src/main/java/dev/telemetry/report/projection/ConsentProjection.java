@@ -45,6 +45,8 @@ import dev.telemetry.report.quarter.Quarter;
 public class ConsentProjection {
 
     private static final Logger LOG = Logger.getLogger(ConsentProjection.class);
+    /** Taken before the aggregate lock, by consent batches only. */
+    private static final long CONSENT_BATCHES = 0x72636f6e73656e74L;
 
     private final Pool pool;
     private final ConsentView view;
@@ -122,12 +124,15 @@ public class ConsentProjection {
     }
 
     /**
-     * An erasure must not interleave with a usage batch (one judged before it would add the machine back). Opt-ins,
-     * opt-outs and watermarks write no row a usage batch writes, and a usage batch judges only consent its
-     * watermarks say is applied, so they count beside usage batches.
+     * Consent batches one at a time (replicas overlap during a rebalance, and a machine's first message has no row
+     * to lock yet), then the aggregate lock. An erasure must not interleave with a usage batch (one judged before it
+     * would add the machine back). Opt-ins, opt-outs and watermarks write no row a usage batch writes, and a usage
+     * batch beside them reads the consent view as it was before or after them, so they take the aggregate lock
+     * shared.
      */
     private static Uni<Void> lock(SqlClient tx, List<ErasureRequestedMessage> erasures) {
-        return erasures.isEmpty() ? Aggregates.lockShared(tx) : Aggregates.lockExclusive(tx);
+        return tx.query("SELECT pg_advisory_xact_lock(" + CONSENT_BATCHES + ")").execute()
+                .chain(() -> erasures.isEmpty() ? Aggregates.lockShared(tx) : Aggregates.lockExclusive(tx));
     }
 
     private static List<ErasureRequestedMessage> erasures(ConsumerRecords<String, String> records) {

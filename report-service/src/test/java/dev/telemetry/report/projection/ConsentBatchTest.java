@@ -1,14 +1,18 @@
 package dev.telemetry.report.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -18,6 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 
 import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.Topics;
@@ -72,6 +77,33 @@ class ConsentBatchTest {
         assertThat(consentCells()).as("both batches delivered again").isEqualTo(counted);
         assertThat(TestDatabase.count("SELECT count(*) FROM contribution WHERE pseudonym IN (?, ?)", b, c))
                 .as("B once (after its erasure), C never").isEqualTo(1);
+    }
+
+    /**
+     * Two consumers with the same messages of a new machine at once, as replicas overlapping during a rebalance: a
+     * publication holds the aggregate lock, both batches queue behind it, and it lets them go together.
+     */
+    @Test
+    void overlappingBatchesApplyANewMachinesMessagesOnce() throws Exception {
+        String machine = new Fleet().machine("linux", "1.0.0").pseudonym;
+        ConsumerRecords<String, String> stale = batch(granted(machine, 1, 1));
+        ConsumerRecords<String, String> current = batch(granted(machine, 1, 1), withdrawn(machine, 2, 2));
+        try (Connection publication = TestDatabase.connect()) {
+            publication.setAutoCommit(false);
+            publication.createStatement().execute("SELECT pg_advisory_xact_lock(" + Aggregates.LOCK + ")");
+            CompletableFuture<Void> both = Uni.join().all(projection.apply(current), projection.apply(stale))
+                    .andFailFast().replaceWithVoid().subscribeAsCompletionStage();
+            await().atMost(Duration.ofSeconds(30)).until(() -> TestDatabase.count(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") >= 2);
+            publication.commit();
+            both.get(1, TimeUnit.MINUTES);
+        }
+        assertThat(TestDatabase.query("SELECT key, events FROM contribution WHERE pseudonym = ? "
+                + "AND dimension = 'consent' ORDER BY key", machine))
+                .as("one opt-in and one opt-out, each counted once")
+                .containsExactly(Map.of("key", "opted_in", "events", 1L), Map.of("key", "opted_out", "events", 1L));
+        assertThat(TestDatabase.count("SELECT version FROM machine_consent WHERE pseudonym = ?", machine))
+                .as("the later timeline stays").isEqualTo(2);
     }
 
     private void apply(ConsumerRecords<String, String> records) {

@@ -70,7 +70,8 @@ public final class TestDatabase {
         return dump.toString();
     }
 
-    private static Connection connect() throws SQLException {
+    /** A connection of its own, for a test that holds a lock or a transaction open. */
+    public static Connection connect() throws SQLException {
         Config config = ConfigProvider.getConfig();
         return DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
                 config.getValue("quarkus.datasource.username", String.class),
