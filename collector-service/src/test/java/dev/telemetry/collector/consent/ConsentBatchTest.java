@@ -1,6 +1,7 @@
 package dev.telemetry.collector.consent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -18,6 +21,8 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 
 import dev.telemetry.consentview.ConsentView;
 import dev.telemetry.contract.IntegrationEvent;
@@ -92,6 +97,37 @@ class ConsentBatchTest {
         overlapping.add(record(1, b, b3));
         assertThat(consume(overlapping)).as("only what is new in an overlapping batch").containsExactly(b3);
         assertThat(rows(a, b)).extracting(row -> row.get("version")).containsExactly(3L, 3L);
+    }
+
+    /**
+     * Two consumers overlapping during a rebalance both find no row for a new machine, so neither can lock it: the
+     * one holding the older messages, committing later, must not take the machine's timeline back.
+     */
+    @Test
+    void anOlderBatchCommittedLaterDoesNotTakeATimelineBack() throws Exception {
+        Instant at = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
+        String a = pseudonym();
+        ConsentMessage a1 = granted(a, 1, at);
+        ConsentMessage a2 = withdrawn(a, 2, at.plusSeconds(1));
+        SqlConnection newer = pool.getConnection().await().atMost(Duration.ofSeconds(10));
+        SqlConnection older = pool.getConnection().await().atMost(Duration.ofSeconds(10));
+        try {
+            Transaction newerTx = newer.begin().await().atMost(Duration.ofSeconds(10));
+            view.consume(newer, List.of(record(0, a, a1), record(0, a, a2))).await().atMost(Duration.ofSeconds(10));
+            Transaction olderTx = older.begin().await().atMost(Duration.ofSeconds(10));
+            CompletableFuture<List<ConsentMessage>> olderNews = view.consume(older, List.of(record(0, a, a1)))
+                    .subscribeAsCompletionStage();
+            await().atMost(Duration.ofSeconds(30)).until(() -> TestDatabase.count("SELECT count(*) FROM "
+                    + "pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") >= 1);
+            newerTx.commit().await().atMost(Duration.ofSeconds(10));
+            assertThat(olderNews.get(1, TimeUnit.MINUTES)).as("it found no row, so its message looked new")
+                    .containsExactly(a1);
+            olderTx.commit().await().atMost(Duration.ofSeconds(10));
+        } finally {
+            newer.closeAndAwait();
+            older.closeAndAwait();
+        }
+        assertThat(rows(a, a)).extracting(row -> row.get("version")).containsExactly(2L);
     }
 
     private List<ConsentMessage> consume(List<ConsumerRecord<String, String>> records) {
