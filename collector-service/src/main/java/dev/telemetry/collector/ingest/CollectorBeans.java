@@ -2,6 +2,7 @@ package dev.telemetry.collector.ingest;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -13,9 +14,12 @@ import dev.telemetry.contract.catalog.EventCatalog;
 /** The event catalog in force and the pseudonym key (shared with consent-service). */
 public class CollectorBeans {
 
-    /** Loaded at start-up, so that a catalog the checks refuse stops the service before it accepts anything. */
+    /**
+     * Loaded at start-up, so that a catalog the checks refuse stops the service before it accepts anything. A
+     * singleton, not a client proxy: it is asked about every pushed event.
+     */
     @Produces
-    @ApplicationScoped
+    @Singleton
     @Startup
     EventCatalog catalog(CollectorConfig config) {
         return EventCatalog.configured(config.catalog());

@@ -46,11 +46,14 @@ final class RecentlyAccepted {
 
     synchronized boolean contains(String pseudonym, UUID id) {
         long now = nanoTime.getAsLong();
-        long p0 = prefix(pseudonym, 0);
-        long p1 = prefix(pseudonym, 16);
+        long a = id.getMostSignificantBits();
+        long b = id.getLeastSignificantBits();
+        long c = prefix(pseudonym, 0);
+        long d = prefix(pseudonym, 16);
+        long hash = hash(a, b, c, d);
         for (Generation generation : generations) {
             if (generation != null && now - generation.startedAt < ttlNanos
-                    && generation.contains(id.getMostSignificantBits(), id.getLeastSignificantBits(), p0, p1)) {
+                    && generation.contains(hash, a, b, c, d)) {
                 return true;
             }
         }
@@ -61,8 +64,11 @@ final class RecentlyAccepted {
     synchronized void addAll(List<UsageEvent> accepted) {
         for (UsageEvent event : accepted) {
             UUID id = event.eventId();
-            current().add(id.getMostSignificantBits(), id.getLeastSignificantBits(), prefix(event.pseudonym(), 0),
-                    prefix(event.pseudonym(), 16));
+            long a = id.getMostSignificantBits();
+            long b = id.getLeastSignificantBits();
+            long c = prefix(event.pseudonym(), 0);
+            long d = prefix(event.pseudonym(), 16);
+            current().add(hash(a, b, c, d), a, b, c, d);
         }
     }
 
@@ -85,63 +91,81 @@ final class RecentlyAccepted {
         return HexFormat.fromHexDigitsToLong(pseudonym, offset, offset + 16);
     }
 
-    /** One open-addressing table (linear probing, at most 3/4 full); a slot of all zeros is empty. */
+    /** Every bit of the pair moves every bit of the hash (MurmurHash3's finaliser), so both halves may be used. */
+    private static long hash(long a, long b, long c, long d) {
+        long h = ((a * 0x9E3779B97F4A7C15L ^ b) * 0xC2B2AE3D27D4EB4FL ^ c) * 0x9E3779B97F4A7C15L ^ d;
+        h = (h ^ h >>> 33) * 0xFF51AFD7ED558CCDL;
+        h = (h ^ h >>> 33) * 0xC4CEB9FE1A85EC53L;
+        return h ^ h >>> 33;
+    }
+
+    /**
+     * One open-addressing table (linear probing, at most 3/4 full). Probing reads a 32-bit tag per slot (zero: empty)
+     * and the pair only where the tag matches: most lookups are for new events, and a miss then reads a few
+     * neighbouring ints instead of 32 bytes per slot it passes.
+     */
     private static final class Generation {
-        private final long[] slots;
+        private final int[] tags;
+        private final long[] pairs;
         private final int tableSize;
         private int size;
         private long startedAt;
 
         Generation(int capacity) {
             this.tableSize = capacity + capacity / 3 + 1;
-            this.slots = new long[tableSize * WIDTH];
+            this.tags = new int[tableSize];
+            this.pairs = new long[tableSize * WIDTH];
         }
 
         Generation clear() {
-            Arrays.fill(slots, 0L);
+            Arrays.fill(tags, 0);
             size = 0;
             return this;
         }
 
-        boolean contains(long a, long b, long c, long d) {
-            for (int i = index(a, b, c, d);; i = i + 1 == tableSize ? 0 : i + 1) {
-                int at = i * WIDTH;
-                if (empty(at)) {
+        boolean contains(long hash, long a, long b, long c, long d) {
+            int tag = tag(hash);
+            for (int i = index(hash);; i = i + 1 == tableSize ? 0 : i + 1) {
+                if (tags[i] == 0) {
                     return false;
                 }
-                if (slots[at] == a && slots[at + 1] == b && slots[at + 2] == c && slots[at + 3] == d) {
+                if (tags[i] == tag && holds(i * WIDTH, a, b, c, d)) {
                     return true;
                 }
             }
         }
 
-        void add(long a, long b, long c, long d) {
-            if (a == 0 && b == 0 && c == 0 && d == 0) {
-                return; // not a real pair (the nil UUID and an all-zero HMAC); never remembered
-            }
-            for (int i = index(a, b, c, d);; i = i + 1 == tableSize ? 0 : i + 1) {
-                int at = i * WIDTH;
-                if (empty(at)) {
-                    slots[at] = a;
-                    slots[at + 1] = b;
-                    slots[at + 2] = c;
-                    slots[at + 3] = d;
+        void add(long hash, long a, long b, long c, long d) {
+            int tag = tag(hash);
+            for (int i = index(hash);; i = i + 1 == tableSize ? 0 : i + 1) {
+                if (tags[i] == 0) {
+                    tags[i] = tag;
+                    int at = i * WIDTH;
+                    pairs[at] = a;
+                    pairs[at + 1] = b;
+                    pairs[at + 2] = c;
+                    pairs[at + 3] = d;
                     size++;
                     return;
                 }
-                if (slots[at] == a && slots[at + 1] == b && slots[at + 2] == c && slots[at + 3] == d) {
+                if (tags[i] == tag && holds(i * WIDTH, a, b, c, d)) {
                     return;
                 }
             }
         }
 
-        private boolean empty(int at) {
-            return slots[at] == 0 && slots[at + 1] == 0 && slots[at + 2] == 0 && slots[at + 3] == 0;
+        private boolean holds(int at, long a, long b, long c, long d) {
+            return pairs[at] == a && pairs[at + 1] == b && pairs[at + 2] == c && pairs[at + 3] == d;
         }
 
-        private int index(long a, long b, long c, long d) {
-            long h = a * 0x9E3779B97F4A7C15L ^ b ^ c * 0xC2B2AE3D27D4EB4FL ^ d;
-            return (int) Math.floorMod(h ^ h >>> 32, (long) tableSize);
+        /** The high half of the hash, scaled to the table (no division). */
+        private int index(long hash) {
+            return (int) ((hash >>> 32) * tableSize >>> 32);
+        }
+
+        /** The low half, never zero. */
+        private static int tag(long hash) {
+            return (int) hash | 1;
         }
     }
 }

@@ -48,6 +48,19 @@ class RecentlyAcceptedTest {
     }
 
     @Test
+    void tellsApartIdsThatDifferInTheirLastBitsOnly() {
+        RecentlyAccepted recent = new RecentlyAccepted(40_000, Duration.ofHours(24), nanos::get);
+        List<UUID> sequential = IntStream.range(0, 8_000).mapToObj(i -> new UUID(42, i)).toList();
+
+        recent.addAll(sequential.stream().map(id -> accepted(MACHINE, id)).toList());
+
+        assertThat(sequential).allMatch(id -> recent.contains(MACHINE, id));
+        assertThat(IntStream.range(8_000, 16_000).mapToObj(i -> new UUID(42, i)))
+                .noneMatch(id -> recent.contains(MACHINE, id));
+        assertThat(sequential).noneMatch(id -> recent.contains(OTHER, id));
+    }
+
+    @Test
     void forgetsAPairOnceItsTimeIsUp() {
         RecentlyAccepted recent = new RecentlyAccepted(1_000, Duration.ofHours(24), nanos::get);
         UUID id = UUID.randomUUID();

@@ -30,6 +30,20 @@ public final class Canonical {
     private Canonical() {
     }
 
+    /** 64 lowercase hexadecimal characters: the text form of a SHA-256 (anonymous ids, proofs, verifiers). */
+    public static boolean isLowerHex256(String text) {
+        if (text == null || text.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * {@code 8-4-4-4-12} hexadecimal digits (either case), as the UUID it spells; null otherwise. By hand rather
      * than a regular expression and {@link UUID#fromString}.

@@ -3,7 +3,6 @@ package dev.telemetry.contract;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /**
  * The machine proof a CLI sends with every consent request and push ({@code Telemetry-Proof}, 64 lowercase hex
@@ -17,7 +16,6 @@ public final class MachineProofs {
     public static final String HEADER = "Telemetry-Proof";
     /** The HTTP header that carries the anonymous ID in consent requests (never a URL path). */
     public static final String ANONYMOUS_ID_HEADER = "Telemetry-Anonymous-Id";
-    private static final Pattern HEX_256 = Pattern.compile("[0-9a-f]{64}");
     private static final HexFormat HEX = HexFormat.of();
     /** Compared against when a machine has no verifier, so that an unknown machine costs what a wrong proof costs. */
     private static final byte[] NO_VERIFIER = new byte[32];
@@ -26,7 +24,7 @@ public final class MachineProofs {
     }
 
     public static boolean isProof(String value) {
-        return value != null && HEX_256.matcher(value).matches();
+        return Canonical.isLowerHex256(value);
     }
 
     /** @throws IllegalArgumentException if {@code proof} is not 64 lowercase hex characters */
@@ -46,8 +44,8 @@ public final class MachineProofs {
      * without a stored verifier ({@code stored == null}) matches nothing and costs the same comparison.
      */
     public static boolean matches(String stored, String presented) {
-        byte[] expected = stored != null && HEX_256.matcher(stored).matches() ? HEX.parseHex(stored) : NO_VERIFIER;
-        byte[] actual = presented != null && HEX_256.matcher(presented).matches()
+        byte[] expected = Canonical.isLowerHex256(stored) ? HEX.parseHex(stored) : NO_VERIFIER;
+        byte[] actual = Canonical.isLowerHex256(presented)
                 ? HEX.parseHex(presented)
                 : new byte[32];
         return MessageDigest.isEqual(expected, actual) && stored != null && presented != null;

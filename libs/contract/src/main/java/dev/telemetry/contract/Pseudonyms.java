@@ -42,16 +42,7 @@ public final class Pseudonyms {
 
     /** The same test as {@link #ANONYMOUS_ID}, without a regular expression: it runs for every pushed event. */
     public static boolean isAnonymousId(String value) {
-        if (value == null || value.length() != 64) {
-            return false;
-        }
-        for (int i = 0; i < 64; i++) {
-            char c = value.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        return true;
+        return Canonical.isLowerHex256(value);
     }
 
     /** @throws IllegalArgumentException if {@code anonymousId} is not 64 lowercase hex characters */

@@ -33,6 +33,10 @@ class MachineProofsTest {
         assertThat(MachineProofs.isProof(PROOF)).isTrue();
         assertThat(MachineProofs.isProof(PROOF.toUpperCase())).isFalse();
         assertThat(MachineProofs.isProof(PROOF.substring(1))).isFalse();
+        assertThat(MachineProofs.isProof(PROOF + "0")).isFalse();
+        for (char beside : "/:`g".toCharArray()) { // just outside 0-9 and a-f
+            assertThat(MachineProofs.isProof(PROOF.substring(0, 63) + beside)).as("ends in %s", beside).isFalse();
+        }
         assertThat(MachineProofs.isProof(null)).isFalse();
         assertThatThrownBy(() -> MachineProofs.verifierOf("proof")).isInstanceOf(IllegalArgumentException.class);
     }
