@@ -23,6 +23,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import dev.telemetry.contract.Canonical;
 import dev.telemetry.contract.IntegrationJson;
 import dev.telemetry.contract.consent.ConsentMessage;
 import dev.telemetry.contract.consent.ConsentWatermark;
@@ -205,9 +206,15 @@ public class ConsentView {
         for (int i = 0; i < json.size(); i++) {
             JsonObject entry = json.getJsonObject(i);
             entries.add(new ConsentTimeline.Entry(ConsentTimeline.Kind.valueOf(entry.getString("kind")),
-                    Instant.parse(entry.getString("at"))));
+                    at(entry.getString("at"))));
         }
         return new ConsentTimeline(row.getLong("version"), List.copyOf(entries));
+    }
+
+    /** As {@link #toJson} wrote it ({@link Instant#toString}): read by hand, once per machine of every batch. */
+    private static Instant at(String text) {
+        Instant at = Canonical.utcInstant(text);
+        return at != null ? at : Instant.parse(text);
     }
 
     private static JsonArray toJson(ConsentTimeline timeline) {

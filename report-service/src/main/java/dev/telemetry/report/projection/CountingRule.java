@@ -2,7 +2,6 @@ package dev.telemetry.report.projection;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,6 +9,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.telemetry.consentview.ConsentTimeline;
 import dev.telemetry.contract.usage.UsageEvent;
+import dev.telemetry.report.quarter.Quarter;
 
 /**
  * Which machines count in a quarter's usage figures: those active on at least {@link #minimumActiveDays()}
@@ -55,7 +55,7 @@ public class CountingRule {
 
     /** The UTC day an event counts as activity on. */
     static String day(UsageEvent event) {
-        return event.occurredAt().atOffset(ZoneOffset.UTC).toLocalDate().toString();
+        return Quarter.utcDate(event.occurredAt()).toString();
     }
 
     /**

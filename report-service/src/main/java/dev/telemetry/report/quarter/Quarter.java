@@ -28,8 +28,13 @@ public record Quarter(int year, int number) implements Comparable<Quarter> {
     }
 
     public static Quarter of(Instant instant) {
-        LocalDate date = instant.atZone(ZoneOffset.UTC).toLocalDate();
+        LocalDate date = utcDate(instant);
         return new Quarter(date.getYear(), (date.getMonthValue() - 1) / 3 + 1);
+    }
+
+    /** The UTC date of an instant, by arithmetic: asked for every counted event, without a zone's rules. */
+    public static LocalDate utcDate(Instant instant) {
+        return LocalDate.ofEpochDay(Math.floorDiv(instant.getEpochSecond(), 86_400));
     }
 
     public Instant start() {
