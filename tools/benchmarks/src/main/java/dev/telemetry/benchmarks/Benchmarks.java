@@ -719,7 +719,8 @@ public final class Benchmarks {
         alone.put("MANAGEMENT_PORT", Integer.toString(managementPort));
         // The JVM options of the suite's launcher, so the figures are those of run-suite.
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC"));
+                .toString()));
+        command.addAll(Suite.jvmOptions(service));
         command.addAll(aot);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -413,6 +413,11 @@ public final class Suite implements AutoCloseable {
         return service.replace("-service", "");
     }
 
+    /** The JVM options run-suite starts a service with (heap and collector). */
+    public static List<String> jvmOptions(String service) {
+        return ServiceProcess.jvmOptions(service);
+    }
+
     /** The JVM options for the JDK's AOT cache beside a service's jar, as the suite starts it (none before JDK 25). */
     public static List<String> aotCacheOptions(Path quarkusRunJar) throws IOException {
         return ServiceProcess.aotCache(quarkusRunJar);
