@@ -41,13 +41,13 @@ public final class MachineProofs {
 
     /**
      * Whether the presented verifier is the stored one, in time independent of where they differ; a machine
-     * without a stored verifier ({@code stored == null}) matches nothing and costs the same comparison.
+     * without a stored verifier ({@code stored == null}), or with one not of a verifier's form, matches nothing and
+     * costs the same comparison.
      */
     public static boolean matches(String stored, String presented) {
-        byte[] expected = Canonical.isLowerHex256(stored) ? HEX.parseHex(stored) : NO_VERIFIER;
-        byte[] actual = Canonical.isLowerHex256(presented)
-                ? HEX.parseHex(presented)
-                : new byte[32];
-        return MessageDigest.isEqual(expected, actual) && stored != null && presented != null;
+        boolean wellFormed = Canonical.isLowerHex256(stored);
+        byte[] expected = wellFormed ? HEX.parseHex(stored) : NO_VERIFIER;
+        byte[] actual = Canonical.isLowerHex256(presented) ? HEX.parseHex(presented) : new byte[32];
+        return MessageDigest.isEqual(expected, actual) && wellFormed && Canonical.isLowerHex256(presented);
     }
 }

@@ -26,6 +26,8 @@ class MachineProofsTest {
         assertThat(MachineProofs.matches(null, other)).as("a machine without a verifier").isFalse();
         assertThat(MachineProofs.matches(null, "0".repeat(64))).as("not even the all-zero placeholder").isFalse();
         assertThat(MachineProofs.matches(verifier, null)).isFalse();
+        assertThat(MachineProofs.matches("not a verifier", "nor this")).as("two malformed values").isFalse();
+        assertThat(MachineProofs.matches("0".repeat(64), "nor this")).as("malformed against all zeros").isFalse();
     }
 
     @Test

@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 class ManifestTest {
 
-    /** Read by the JVM itself, not by the service's configuration (heap settings, k8s/base/report-service.yaml). */
+    /** Read by the JVM itself, not by the service's configuration (heap settings of the collector and report-service). */
     private static final String READ_BY_THE_JVM = "JAVA_TOOL_OPTIONS";
 
     private static final List<String> SERVICES = List.of("consent-service", "collector-service", "report-service");

@@ -61,14 +61,15 @@ final class ServiceProcess {
 
     /**
      * The heap and collector of a service. report-service holds the batches it counts (three consumers, each with
-     * one batch read ahead: some 30,000 events) for a fraction of a second each; with a young generation several
-     * times that, most are dead when it is collected instead of copied and promoted, which halved its collection
-     * pauses and took a quarter off its CPU per counted event (docs/performance.md, session 9).
+     * one batch read ahead: some 30,000 events), the collector the pushes in flight until Kafka acknowledged them,
+     * each for a fraction of a second; with a young generation several times that, most are dead when it is
+     * collected instead of copied and promoted. That took a quarter off report-service's CPU per counted event and
+     * an eighth off the collector's per accepted event (docs/performance.md, "CPU per event").
      */
     static List<String> jvmOptions(String service) {
-        return service.equals("report-service")
-                ? List.of("-Xms256m", "-Xmx384m", "-Xmn160m", "-XX:+UseSerialGC")
-                : List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC");
+        return service.equals("consent-service")
+                ? List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC")
+                : List.of("-Xms256m", "-Xmx384m", "-Xmn160m", "-XX:+UseSerialGC");
     }
 
     /**
