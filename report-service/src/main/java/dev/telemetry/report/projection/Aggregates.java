@@ -1,5 +1,6 @@
 package dev.telemetry.report.projection;
 
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +15,6 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import dev.telemetry.report.projection.UsageRecord.Countable;
-import dev.telemetry.report.projection.UsageRecord.EventKey;
 
 /**
  * Writes to the quarterly aggregates: per-machine contributions and the rollups made from them, kept exactly in step
@@ -84,12 +84,13 @@ public class Aggregates {
     }
 
     /**
-     * Marks these events counted; returns the keys of those not counted before. Redelivered events are simply not
-     * returned, so they add nothing.
+     * Marks these events counted; returns which of them were not counted before, by their position in the list.
+     * Redelivered events are simply not returned, so they add nothing. Positions, not keys: a key would come back as a
+     * new 64-character string and id per event, to be hashed again.
      */
-    public Uni<Set<EventKey>> markCounted(SqlClient tx, Tables tables, Collection<Countable> events) {
+    public Uni<BitSet> markCounted(SqlClient tx, Tables tables, List<Countable> events) {
         if (events.isEmpty()) {
-            return Uni.createFrom().item(Set.of());
+            return Uni.createFrom().item(new BitSet());
         }
         String[] pseudonyms = new String[events.size()];
         UUID[] ids = new UUID[events.size()];
@@ -102,17 +103,17 @@ public class Aggregates {
         }
         // Keyed by machine_key(pseudonym) (migration V5); in key order, so that a batch's events that share an index
         // page are written together (with 500 machines' events on 1.5M rows, 30 % less time than in arrival order).
-        return tx.preparedQuery("WITH batch AS (SELECT machine_key(pseudonym) AS machine, * "
-                + "FROM unnest($1::text[], $2::uuid[], $3::text[]) AS e(pseudonym, event_id, quarter)), "
+        return tx.preparedQuery("WITH batch AS (SELECT machine_key(pseudonym) AS machine, * FROM "
+                + "unnest($1::text[], $2::uuid[], $3::text[]) WITH ORDINALITY AS e(pseudonym, event_id, quarter, n)), "
                 + "fresh AS (INSERT INTO " + tables.counted + " (machine, event_id, quarter) "
                 + "SELECT machine, event_id, quarter FROM batch ORDER BY machine, event_id "
                 + "ON CONFLICT DO NOTHING RETURNING machine, event_id) "
-                + "SELECT DISTINCT pseudonym, event_id FROM fresh JOIN batch USING (machine, event_id)")
+                + "SELECT n FROM fresh JOIN batch USING (machine, event_id)")
                 .execute(Tuple.of(pseudonyms, ids, quarters))
                 .map(rows -> {
-                    Set<EventKey> fresh = new HashSet<>();
+                    BitSet fresh = new BitSet(events.size());
                     for (Row row : rows) {
-                        fresh.add(new EventKey(row.getString("pseudonym"), row.getUUID("event_id")));
+                        fresh.set((int) row.getLong(0).longValue() - 1);
                     }
                     return fresh;
                 });

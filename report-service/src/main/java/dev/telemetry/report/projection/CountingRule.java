@@ -3,7 +3,7 @@ package dev.telemetry.report.projection;
 import java.time.Duration;
 import java.time.Instant;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -22,8 +22,9 @@ import dev.telemetry.report.quarter.Quarter;
  * What the rule needs is counted with the events, as two more contribution cells that are never published:
  * {@code day/<yyyy-mm-dd>} (one per day with events) and {@code settled/events} (events received at least the
  * minimum consent age after their opt-in). The report keeps only machines that have enough of both.
+ * A singleton, not a client proxy: it is asked about every counted event.
  */
-@ApplicationScoped
+@Singleton
 public class CountingRule {
 
     public static final String DAY = "day";

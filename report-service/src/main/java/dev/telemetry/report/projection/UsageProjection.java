@@ -3,8 +3,9 @@ package dev.telemetry.report.projection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -119,34 +120,31 @@ public class UsageProjection {
                 .chain(() -> aggregates.published(tx))
                 .chain(published -> consent.timelines(tx, machines)
                         .map(timelines -> judge(events, published, timelines, consumedUpTo)))
-                .chain(judged -> aggregates.markCounted(tx, tables, judged.accepted().values())
+                .chain(judged -> aggregates.markCounted(tx, tables, judged.accepted())
                         .chain(fresh -> {
                             Contributions contributions = new Contributions();
-                            long counted = 0;
-                            for (Map.Entry<EventKey, Countable> accepted : judged.accepted().entrySet()) {
-                                if (fresh.contains(accepted.getKey())) {
-                                    contributions.add(accepted.getValue(),
-                                            judged.settled().contains(accepted.getKey()));
-                                    counted++;
-                                }
+                            for (int i = fresh.nextSetBit(0); i >= 0; i = fresh.nextSetBit(i + 1)) {
+                                contributions.add(judged.accepted().get(i), judged.settled().get(i));
                             }
+                            long counted = fresh.cardinality();
                             return aggregates.add(tx, tables, contributions.all())
                                     .replaceWith(new Tally(events.size(), counted, judged.dropped()));
                         }));
     }
 
     /**
-     * Accepted events by {@link EventKey} (a duplicate within the batch once), the keys of those that are
-     * {@link CountingRule#settled settled}, and drops by reason.
+     * The accepted events (a duplicate within the batch once), which of them are {@link CountingRule#settled settled}
+     * (by position), and drops by reason.
      */
-    private record Judged(Map<EventKey, Countable> accepted, Set<EventKey> settled, Map<String, Long> dropped) {
+    private record Judged(List<Countable> accepted, BitSet settled, Map<String, Long> dropped) {
     }
 
     private Judged judge(List<Countable> events, Set<String> published, Map<String, ConsentTimeline> timelines,
             Instant consumedUpTo) {
-        Map<EventKey, Countable> accepted = new LinkedHashMap<>();
+        List<Countable> accepted = new ArrayList<>(events.size());
+        Map<EventKey, Integer> positions = new HashMap<>();
+        BitSet settled = new BitSet(events.size());
         Map<String, Long> dropped = new TreeMap<>();
-        Set<EventKey> settled = new HashSet<>();
         for (Countable countable : events) {
             if (published.contains(countable.quarter())) {
                 dropped.merge("quarter_published", 1L, Long::sum);
@@ -156,10 +154,14 @@ public class UsageProjection {
             ConsentTimeline timeline = timelines.getOrDefault(event.pseudonym(), ConsentTimeline.NONE);
             ConsentRule.Verdict verdict = rule.judge(timeline, event.occurredAt(), event.receivedAt(), consumedUpTo);
             if (verdict.outcome() == ConsentRule.Outcome.ACCEPT) {
-                EventKey key = countable.key();
-                accepted.putIfAbsent(key, countable);
+                Integer position = positions.putIfAbsent(countable.key(), accepted.size());
+                if (position == null) {
+                    position = accepted.size();
+                    accepted.add(countable);
+                }
+                // A copy of an event within the batch counts once, as the first, settled if any copy is.
                 if (counting.settled(timeline, event)) {
-                    settled.add(key);
+                    settled.set(position);
                 }
             } else {
                 dropped.merge(verdict.reason(), 1L, Long::sum);
