@@ -71,13 +71,18 @@ public class IngestService {
     public Uni<PushResult> push(List<RawEvent> events, boolean store) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         List<Checked> checked = events.stream().map(event -> validator.check(event, now)).toList();
-        // A push is usually one machine's spool: one HMAC per machine, not per event.
+        // A push is usually one machine's spool: one HMAC per machine, not per event, and a run of one machine's
+        // events is looked up once.
         Map<String, String> pseudonymByMachine = new HashMap<>();
         List<String> pseudonymOf = new ArrayList<>();
+        String anonymousId = null;
+        String pseudonym = null;
         for (Checked event : checked) {
-            pseudonymOf.add(event.event() == null
-                    ? null
-                    : pseudonymByMachine.computeIfAbsent(event.event().anonymousId(), pseudonyms::of));
+            if (event.event() != null && !event.event().anonymousId().equals(anonymousId)) {
+                anonymousId = event.event().anonymousId();
+                pseudonym = pseudonymByMachine.computeIfAbsent(anonymousId, pseudonyms::of);
+            }
+            pseudonymOf.add(event.event() == null ? null : pseudonym);
         }
         Set<String> machines = new HashSet<>(pseudonymByMachine.values());
         Instant consumedUpTo = freshness.consumedUpTo();

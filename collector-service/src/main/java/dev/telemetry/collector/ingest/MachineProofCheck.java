@@ -37,19 +37,31 @@ public class MachineProofCheck {
                 });
     }
 
-    /** One push's view: the machines' verifiers, and each distinct proof hashed once. */
+    /**
+     * One push's view: the machines' verifiers, and the last proof each machine presented with its verdict. A push is
+     * usually one machine's spool, every event with the same proof: it is hashed and compared once, not per event.
+     */
     public static final class Proofs {
         private final Map<String, String> verifierByMachine;
-        private final Map<String, String> verifierOfProof = new HashMap<>();
+        private final Map<String, Verdict> lastByMachine = new HashMap<>();
 
         Proofs(Map<String, String> verifierByMachine) {
             this.verifierByMachine = verifierByMachine;
         }
 
-        /** In time independent of whether the machine is known or where a wrong proof differs. */
+        /** In time independent of whether the machine is known or where a wrong proof differs from the right one. */
         public boolean proves(String pseudonym, String proof) {
-            String presented = verifierOfProof.computeIfAbsent(proof, MachineProofs::verifierOf);
-            return MachineProofs.matches(verifierByMachine.get(pseudonym), presented);
+            Verdict last = lastByMachine.get(pseudonym);
+            // Compares the presented proof with the one this push presented before, not with a secret.
+            if (last != null && last.proof().equals(proof)) {
+                return last.proves();
+            }
+            boolean proves = MachineProofs.matches(verifierByMachine.get(pseudonym), MachineProofs.verifierOf(proof));
+            lastByMachine.put(pseudonym, new Verdict(proof, proves));
+            return proves;
+        }
+
+        private record Verdict(String proof, boolean proves) {
         }
     }
 }

@@ -33,6 +33,10 @@ final class RecentlyAccepted {
     private final long ttlNanos;
     private final LongSupplier nanoTime;
     private int newest;
+    /** The pseudonym last looked up, read once: a push's events are usually one machine's. */
+    private String lastPseudonym;
+    private long lastC;
+    private long lastD;
 
     RecentlyAccepted(long capacity, Duration ttl) {
         this(capacity, ttl, System::nanoTime);
@@ -48,8 +52,13 @@ final class RecentlyAccepted {
         long now = nanoTime.getAsLong();
         long a = id.getMostSignificantBits();
         long b = id.getLeastSignificantBits();
-        long c = prefix(pseudonym, 0);
-        long d = prefix(pseudonym, 16);
+        if (!pseudonym.equals(lastPseudonym)) {
+            lastC = prefix(pseudonym, 0);
+            lastD = prefix(pseudonym, 16);
+            lastPseudonym = pseudonym;
+        }
+        long c = lastC;
+        long d = lastD;
         long hash = hash(a, b, c, d);
         for (Generation generation : generations) {
             if (generation != null && now - generation.startedAt < ttlNanos
@@ -62,12 +71,18 @@ final class RecentlyAccepted {
 
     /** Remembers the events of a push once Kafka acknowledged them. */
     synchronized void addAll(List<UsageEvent> accepted) {
+        String pseudonym = null;
+        long c = 0;
+        long d = 0;
         for (UsageEvent event : accepted) {
+            if (!event.pseudonym().equals(pseudonym)) {
+                pseudonym = event.pseudonym();
+                c = prefix(pseudonym, 0);
+                d = prefix(pseudonym, 16);
+            }
             UUID id = event.eventId();
             long a = id.getMostSignificantBits();
             long b = id.getLeastSignificantBits();
-            long c = prefix(event.pseudonym(), 0);
-            long d = prefix(event.pseudonym(), 16);
             current().add(hash(a, b, c, d), a, b, c, d);
         }
     }

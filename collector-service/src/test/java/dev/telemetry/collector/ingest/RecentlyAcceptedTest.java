@@ -61,6 +61,23 @@ class RecentlyAcceptedTest {
     }
 
     @Test
+    void keepsEachMachineOfAPushThatMixesMachines() {
+        RecentlyAccepted recent = new RecentlyAccepted(1_000, Duration.ofHours(24), nanos::get);
+        List<UUID> ids = IntStream.range(0, 6).mapToObj(i -> UUID.randomUUID()).toList();
+
+        recent.addAll(List.of(accepted(MACHINE, ids.get(0)), accepted(OTHER, ids.get(1)), accepted(OTHER, ids.get(2)),
+                accepted(MACHINE, ids.get(3))));
+
+        assertThat(recent.contains(MACHINE, ids.get(0))).isTrue();
+        assertThat(recent.contains(OTHER, ids.get(0))).isFalse();
+        assertThat(recent.contains(OTHER, ids.get(1))).isTrue();
+        assertThat(recent.contains(MACHINE, ids.get(2))).isFalse();
+        assertThat(recent.contains(OTHER, ids.get(2))).isTrue();
+        assertThat(recent.contains(MACHINE, ids.get(3))).isTrue();
+        assertThat(recent.contains(MACHINE, ids.get(4))).isFalse();
+    }
+
+    @Test
     void forgetsAPairOnceItsTimeIsUp() {
         RecentlyAccepted recent = new RecentlyAccepted(1_000, Duration.ofHours(24), nanos::get);
         UUID id = UUID.randomUUID();

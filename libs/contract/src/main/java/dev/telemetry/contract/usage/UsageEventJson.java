@@ -32,6 +32,12 @@ public final class UsageEventJson {
 
     /** The UTF-8 bytes of the event's JSON, as {@link IntegrationJson#write} gives it. */
     public static byte[] write(UsageEvent event) {
+        byte[] plain = PlainUsageEventWriter.write(event);
+        return plain != null ? plain : writeByGenerator(event);
+    }
+
+    /** Any event, through Jackson's generator: its escapes for text that is not plain ASCII. */
+    static byte[] writeByGenerator(UsageEvent event) {
         ByteArrayBuilder out = new ByteArrayBuilder(512);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();

@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,56 @@ class UsageEventJsonTest {
         String written = new String(UsageEventJson.write(event), StandardCharsets.UTF_8);
 
         assertThat(written).isEqualTo(IntegrationJson.write(event));
+    }
+
+    /** Instants across the years the writer formats by hand and either side of them, at every fraction width. */
+    static Stream<Instant> instants() {
+        Random random = new Random(20261126);
+        long first = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+        long last = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+        Stream<Instant> edges = Stream.of("0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z",
+                "-0001-12-31T23:59:59Z", "+10000-01-01T00:00:00Z", "1969-12-31T23:59:59.999Z", "1970-01-01T00:00:00Z",
+                "2000-02-29T12:00:00.000001Z", "2100-03-01T00:00:00.100Z", "1600-02-29T23:00:00Z")
+                .map(Instant::parse);
+        Stream<Instant> drawn = IntStream.range(0, 2_000).mapToObj(i -> {
+            long second = first - 86_400 + (long) (random.nextDouble() * (last - first + 2 * 86_400));
+            int nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1_000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1_000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            return Instant.ofEpochSecond(second, nanos);
+        });
+        return Stream.concat(edges, drawn);
+    }
+
+    @Test
+    void writesEveryInstantAsTheContractMapperDoes() {
+        assertThat(instants()).allSatisfy(instant -> {
+            UsageEvent event = new UsageEvent(UUID.randomUUID(), PSEUDONYM, instant, "stop", "linux", "1",
+                    Map.of(), instant, "cf-dev@1");
+            assertThat(new String(UsageEventJson.write(event), StandardCharsets.UTF_8))
+                    .isEqualTo(IntegrationJson.write(event));
+        });
+    }
+
+    @Test
+    void onlyRecordsWithPlainTextAreWrittenByHand() {
+        UsageEvent plain = event("2026-11-21T10:15:30.123Z", Map.of("cpus", 4L, "ok", true, "mode", "fast"));
+        UsageEvent quoted = event("2026-11-21T10:15:30Z", Map.of("mode", "\"fast\""));
+        UsageEvent accented = new UsageEvent(UUID.randomUUID(), PSEUDONYM, Instant.EPOCH, "stop", "linux",
+                "1.0-b\u00eata", Map.of(), Instant.EPOCH, "cf-dev@1");
+        UsageEvent withoutOs = new UsageEvent(UUID.randomUUID(), PSEUDONYM, Instant.EPOCH, "stop", null, "1",
+                Map.of(), Instant.EPOCH, "cf-dev@1");
+
+        assertThat(PlainUsageEventWriter.write(plain)).isEqualTo(UsageEventJson.writeByGenerator(plain));
+        assertThat(PlainUsageEventWriter.write(quoted)).isNull();
+        assertThat(PlainUsageEventWriter.write(accented)).isNull();
+        assertThat(PlainUsageEventWriter.write(withoutOs)).isNull();
+        assertThat(Stream.of(quoted, accented, withoutOs))
+                .allSatisfy(event -> assertThat(new String(UsageEventJson.write(event), StandardCharsets.UTF_8))
+                        .isEqualTo(IntegrationJson.write(event)));
     }
 
     @ParameterizedTest
