@@ -19,11 +19,17 @@ import dev.telemetry.contract.usage.UsageEventJson;
 @RegisterForReflection // Kafka instantiates it by name
 public class UsageRecordDeserializer implements Deserializer<UsageRecord> {
 
+    /**
+     * The pseudonym of the record before. A machine's events come in runs (a push is one machine's spool), so its
+     * events share one string, whose hash code the counting maps compute once per run instead of once per event.
+     */
+    private String lastPseudonym;
+
     @Override
     public UsageRecord deserialize(String topic, byte[] value) {
         UsageEvent event;
         try {
-            event = UsageEventJson.read(value);
+            event = sharingPseudonym(UsageEventJson.read(value));
         } catch (UnreadableEventException e) {
             return unreadable(value, e);
         }
@@ -33,6 +39,16 @@ public class UsageRecordDeserializer implements Deserializer<UsageRecord> {
             return unreadable(value, new UnreadableEventException(Reason.INVALID_CONTENT,
                     "occurredAt is in no quarter a report can hold: " + e.getMessage()));
         }
+    }
+
+    private UsageEvent sharingPseudonym(UsageEvent event) {
+        String last = lastPseudonym;
+        if (!event.pseudonym().equals(last)) {
+            lastPseudonym = event.pseudonym();
+            return event;
+        }
+        return new UsageEvent(event.eventId(), last, event.occurredAt(), event.event(), event.os(), event.build(),
+                event.data(), event.receivedAt(), event.catalog());
     }
 
     private static UsageRecord unreadable(byte[] value, UnreadableEventException reason) {

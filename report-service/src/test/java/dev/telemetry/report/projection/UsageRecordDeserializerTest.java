@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,24 @@ class UsageRecordDeserializerTest {
         UsageRecord record = deserializer.deserialize("telemetry.usage.v1", UsageEventJson.write(event));
 
         assertThat(record).isEqualTo(new UsageRecord.Countable(event, "2026-Q3", "2026-09-30"));
+    }
+
+    @Test
+    void aMachinesConsecutiveEventsShareOnePseudonymAndAreReadUnchanged() {
+        Instant at = Instant.parse("2026-11-21T10:15:30Z");
+        UsageEvent first = event(at);
+        UsageEvent second = event(at.plusSeconds(1));
+        UsageEvent other = new UsageEvent(UUID.randomUUID(), "cd".repeat(32), at, "stop", "linux", "1", Map.of(), at,
+                "cf-dev@1");
+        UsageEvent third = event(at.plusSeconds(2));
+
+        UsageEvent[] read = Stream.of(first, second, other, third)
+                .map(event -> deserializer.deserialize("telemetry.usage.v1", UsageEventJson.write(event)))
+                .map(record -> ((UsageRecord.Countable) record).event()).toArray(UsageEvent[]::new);
+
+        assertThat(read).containsExactly(first, second, other, third);
+        assertThat(read[1].pseudonym()).isSameAs(read[0].pseudonym());
+        assertThat(read[3].pseudonym()).isNotSameAs(read[0].pseudonym());
     }
 
     @Test
