@@ -93,7 +93,7 @@ public class UsageProjection {
         if (events.isEmpty()) {
             return parked;
         }
-        return parked.chain(() -> awaitConsentUpTo(neededConsent(events)))
+        return parked.chain(() -> awaitConsentUpTo(neededConsent(events, skew)))
                 .chain(() -> pool.withTransaction(tx -> count(tx, Aggregates.Tables.LIVE, events,
                         freshness.consumedUpTo())))
                 // A failed transaction changed nothing, and counting is idempotent: try the same batch again.
@@ -174,13 +174,15 @@ public class UsageProjection {
      * The consent log must be applied up to what could decide these events: their time plus the clock skew, but
      * no later than they reached the collector (later consent decisions did not change its answer).
      */
-    private Instant neededConsent(List<Countable> events) {
+    static Instant neededConsent(List<Countable> events, Duration skew) {
         Instant needed = Instant.EPOCH;
+        // min(occurredAt + skew, receivedAt) is later than needed only if both are: the sum is made only then.
+        Instant neededLessSkew = needed.minus(skew);
         for (Countable countable : events) {
             UsageEvent event = countable.event();
-            Instant decidedBy = min(event.occurredAt().plus(skew), event.receivedAt());
-            if (decidedBy.isAfter(needed)) {
-                needed = decidedBy;
+            if (event.occurredAt().isAfter(neededLessSkew) && event.receivedAt().isAfter(needed)) {
+                needed = min(event.occurredAt().plus(skew), event.receivedAt());
+                neededLessSkew = needed.minus(skew);
             }
         }
         return needed;
