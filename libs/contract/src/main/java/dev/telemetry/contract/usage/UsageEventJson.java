@@ -81,7 +81,8 @@ public final class UsageEventJson {
     }
 
     /**
-     * Reads a usage record's value (UTF-8 JSON).
+     * Reads a usage record's value (UTF-8 JSON): as written, from the bytes ({@link PlainUsageEventReader}); else
+     * in one streaming pass; else by the contract's mapper.
      *
      * @throws IntegrationJson.UnreadableEventException as {@link IntegrationJson#read} would
      */
@@ -89,7 +90,10 @@ public final class UsageEventJson {
         if (json == null) {
             return IntegrationJson.read(null, UsageEvent.class);
         }
-        UsageEvent event = readUsual(json);
+        UsageEvent event = PlainUsageEventReader.read(json);
+        if (event == null) {
+            event = readUsual(json);
+        }
         return event != null ? event : IntegrationJson.read(new String(json, StandardCharsets.UTF_8), UsageEvent.class);
     }
 

@@ -105,6 +105,31 @@ class UsageEventJsonTest {
                         .isEqualTo(IntegrationJson.write(event)));
     }
 
+    @Test
+    void readsWhatTheHandWriterWroteFromTheBytesAndLeavesAnyOtherFormToTheStreamingReader() {
+        Stream<UsageEvent> plain = Stream.concat(events(),
+                instants().map(instant -> new UsageEvent(UUID.randomUUID(), PSEUDONYM, instant, "stop", "linux", "1",
+                        Map.of("n", -7L, "big", 1L << 40, "on", false, "mode", "a b"), instant, "cf-dev@1")))
+                .filter(event -> PlainUsageEventWriter.write(event) != null && fourDigitYear(event.occurredAt())
+                        && fourDigitYear(event.receivedAt()));
+
+        assertThat(plain).allSatisfy(event -> {
+            byte[] json = UsageEventJson.write(event);
+            assertThat(PlainUsageEventReader.read(json))
+                    .isEqualTo(IntegrationJson.read(new String(json, StandardCharsets.UTF_8), UsageEvent.class));
+        });
+        assertThat(Stream.of(record("extra", "1"), record("os", "null"), record("data", "{\"a\":1,\"a\":2}"),
+                record("data", "{\"cpus\": 4}"), record("data", "{\"cpus\":04}"), record("schemaVersion", "2"),
+                record("catalog", "\"cf-dev@1\"") + " "))
+                .allSatisfy(json -> assertThat(PlainUsageEventReader.read(json.getBytes(StandardCharsets.UTF_8)))
+                        .isNull());
+    }
+
+    /** Years before 0 and after 9999 are written with a sign, which the canonical instant reader leaves alone. */
+    private static boolean fourDigitYear(Instant instant) {
+        return Character.isDigit(instant.toString().charAt(0));
+    }
+
     @ParameterizedTest
     @MethodSource("events")
     void readsBackWhatItWrote(UsageEvent event) {
