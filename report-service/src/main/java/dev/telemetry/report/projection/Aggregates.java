@@ -1,15 +1,22 @@
 package dev.telemetry.report.projection;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -92,24 +99,26 @@ public class Aggregates {
         if (events.isEmpty()) {
             return Uni.createFrom().item(new BitSet());
         }
-        String[] pseudonyms = new String[events.size()];
+        Buffer[] machines = new Buffer[events.size()];
         UUID[] ids = new UUID[events.size()];
         String[] quarters = new String[events.size()];
+        // A machine's key once per batch: its 64 characters were sent and hashed by PostgreSQL once per event.
+        Map<String, Buffer> keys = new HashMap<>();
         int i = 0;
         for (Countable event : events) {
-            pseudonyms[i] = event.event().pseudonym();
+            machines[i] = keys.computeIfAbsent(event.event().pseudonym(), Aggregates::machineKey);
             ids[i] = event.event().eventId();
             quarters[i++] = event.quarter();
         }
-        // Keyed by machine_key(pseudonym) (migration V5); in key order, so that a batch's events that share an index
+        // Keyed as by machine_key(pseudonym) (migration V5); in key order, so that a batch's events that share an index
         // page are written together (with 500 machines' events on 1.5M rows, 30 % less time than in arrival order).
-        return tx.preparedQuery("WITH batch AS (SELECT machine_key(pseudonym) AS machine, * FROM "
-                + "unnest($1::text[], $2::uuid[], $3::text[]) WITH ORDINALITY AS e(pseudonym, event_id, quarter, n)), "
+        return tx.preparedQuery("WITH batch AS (SELECT * FROM unnest($1::bytea[], $2::uuid[], $3::text[]) "
+                + "WITH ORDINALITY AS e(machine, event_id, quarter, n)), "
                 + "fresh AS (INSERT INTO " + tables.counted + " (machine, event_id, quarter) "
                 + "SELECT machine, event_id, quarter FROM batch ORDER BY machine, event_id "
                 + "ON CONFLICT DO NOTHING RETURNING machine, event_id) "
                 + "SELECT n FROM fresh JOIN batch USING (machine, event_id)")
-                .execute(Tuple.of(pseudonyms, ids, quarters))
+                .execute(Tuple.of(machines, ids, quarters))
                 .map(rows -> {
                     BitSet fresh = new BitSet(events.size());
                     for (Row row : rows) {
@@ -117,6 +126,19 @@ public class Aggregates {
                     }
                     return fresh;
                 });
+    }
+
+    /**
+     * What the SQL function {@code machine_key(pseudonym)} (migration V5) computes, by which erasure finds a machine's
+     * counted events: the first 16 bytes of SHA-256 of the pseudonym's UTF-8.
+     */
+    static Buffer machineKey(String pseudonym) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(pseudonym.getBytes(StandardCharsets.UTF_8));
+            return Buffer.buffer(Arrays.copyOf(digest, 16));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
     }
 
     /**
