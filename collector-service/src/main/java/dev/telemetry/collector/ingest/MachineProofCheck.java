@@ -38,11 +38,13 @@ public class MachineProofCheck {
     }
 
     /**
-     * One push's view: the machines' verifiers, and the last proof each machine presented with its verdict. A push is
-     * usually one machine's spool, every event with the same proof: it is hashed and compared once, not per event.
+     * One push's view: the machines' verifiers, each distinct proof hashed once, and the last proof each machine
+     * presented with its verdict. A push is usually one machine's spool, every event with the same proof: it is
+     * compared once, not per event.
      */
     public static final class Proofs {
         private final Map<String, String> verifierByMachine;
+        private final Map<String, String> verifierOfProof = new HashMap<>();
         private final Map<String, Verdict> lastByMachine = new HashMap<>();
 
         Proofs(Map<String, String> verifierByMachine) {
@@ -52,11 +54,12 @@ public class MachineProofCheck {
         /** In time independent of whether the machine is known or where a wrong proof differs from the right one. */
         public boolean proves(String pseudonym, String proof) {
             Verdict last = lastByMachine.get(pseudonym);
-            // Compares the presented proof with the one this push presented before, not with a secret.
+            // Compares the presented proof with the one this machine presented before in the push, not with a secret.
             if (last != null && last.proof().equals(proof)) {
                 return last.proves();
             }
-            boolean proves = MachineProofs.matches(verifierByMachine.get(pseudonym), MachineProofs.verifierOf(proof));
+            String presented = verifierOfProof.computeIfAbsent(proof, MachineProofs::verifierOf);
+            boolean proves = MachineProofs.matches(verifierByMachine.get(pseudonym), presented);
             lastByMachine.put(pseudonym, new Verdict(proof, proves));
             return proves;
         }

@@ -21,8 +21,8 @@ import dev.telemetry.edge.ProblemException;
 /**
  * Reads a push body ({@code {"events": [...]}}) token by token into {@link RawEvent}s, without building a JSON
  * tree first. The whole body is always read, so that what a client gets does not depend on where its mistake is:
- * malformed JSON anywhere (including a duplicate key or anything after the root value, by the strict parser of the
- * service's mapper) is 400 {@code malformed-json}; else anything but an object with exactly the field
+ * malformed JSON anywhere (including a name repeated in any object, or anything after the root value) is 400
+ * {@code malformed-json}; else anything but an object with exactly the field
  * {@code events}, an array, is 400 {@code invalid-envelope}; else more than the configured number of events is 413
  * {@code too-many-events}. Checking each event is {@link EventValidator}'s job.
  *
@@ -40,7 +40,7 @@ final class PushReader {
     private final JsonFactory json;
     private final int maxEvents;
 
-    /** @param json the factory of the service's (strict) mapper */
+    /** @param json the factory of the service's mapper (its read limits; duplicate names are found here) */
     PushReader(JsonFactory json, int maxEvents) {
         this.json = json;
         this.maxEvents = maxEvents;
@@ -207,7 +207,7 @@ final class PushReader {
         return data;
     }
 
-    /** What the strict parser says of an object with a name twice. */
+    /** An object with a name twice is malformed JSON, as the service's strict mapper says everywhere else. */
     private static ProblemException duplicateName() {
         return malformed("The request body is not well-formed JSON.");
     }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import dev.telemetry.contract.MachineProofs;
 import dev.telemetry.testing.SimulatedMachines;
 
-/** A push's proofs are checked once per machine and proof, and each event still gets its own verdict. */
+/** A push's proofs are compared once per run of a machine's same proof, and each event still gets its own verdict. */
 class MachineProofCheckTest {
 
     private static final String MACHINE = "a".repeat(64);

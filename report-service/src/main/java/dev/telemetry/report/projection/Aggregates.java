@@ -110,7 +110,7 @@ public class Aggregates {
             ids[i] = event.event().eventId();
             quarters[i++] = event.quarter();
         }
-        // Keyed as by machine_key(pseudonym) (migration V5); in key order, so that a batch's events that share an index
+        // Keyed as machine_key(pseudonym) of migration V5 keys it; in key order, so that a batch's events that share an index
         // page are written together (with 500 machines' events on 1.5M rows, 30 % less time than in arrival order).
         return tx.preparedQuery("WITH batch AS (SELECT * FROM unnest($1::bytea[], $2::uuid[], $3::text[]) "
                 + "WITH ORDINALITY AS e(machine, event_id, quarter, n)), "

@@ -176,7 +176,7 @@ public class UsageProjection {
      */
     static Instant neededConsent(List<Countable> events, Duration skew) {
         Instant needed = Instant.EPOCH;
-        // min(occurredAt + skew, receivedAt) is later than needed only if both are: the sum is made only then.
+        // min(occurredAt + skew, receivedAt) is later than needed only if both are: the sum is computed only then.
         Instant neededLessSkew = needed.minus(skew);
         for (Countable countable : events) {
             UsageEvent event = countable.event();

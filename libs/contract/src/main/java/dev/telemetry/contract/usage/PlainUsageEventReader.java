@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
+
 import dev.telemetry.contract.Canonical;
 import dev.telemetry.contract.IntegrationJson;
 
@@ -29,8 +31,11 @@ final class PlainUsageEventReader {
     private static final byte[] SCHEMA_VERSION = ascii(",\"schemaVersion\":");
     private static final byte[] TRUE = ascii("true");
     private static final byte[] FALSE = ascii("false");
-    /** Integers of up to 18 digits fit a long. */
+    /** Integers of up to 18 digits fit a long; longer ones, which may not, are the streaming reader's. */
     private static final int MAX_DIGITS = 18;
+    /** Jackson's default limits, which the streaming reader and the mapper apply: longer text is theirs to refuse. */
+    private static final int MAX_NAME = StreamReadConstraints.defaults().getMaxNameLength();
+    private static final int MAX_TEXT = StreamReadConstraints.defaults().getMaxStringLength();
 
     private final byte[] json;
     private int at;
@@ -74,7 +79,7 @@ final class PlainUsageEventReader {
             return data;
         }
         while (true) {
-            String key = text();
+            String key = text(MAX_NAME);
             if (key == null || at >= json.length || json[at++] != ':') {
                 return null;
             }
@@ -146,8 +151,12 @@ final class PlainUsageEventReader {
         return text == null ? null : Canonical.utcInstant(text);
     }
 
-    /** A quoted string of printable ASCII without escapes; null for anything else. */
     private String text() {
+        return text(MAX_TEXT);
+    }
+
+    /** A quoted string of printable ASCII without escapes, of at most {@code max} characters; null for anything else. */
+    private String text(int max) {
         if (at >= json.length || json[at] != '"') {
             return null;
         }
@@ -155,6 +164,9 @@ final class PlainUsageEventReader {
         for (int i = start; i < json.length; i++) {
             byte b = json[i];
             if (b == '"') {
+                if (i - start > max) {
+                    return null;
+                }
                 at = i + 1;
                 return new String(json, start, i - start, StandardCharsets.ISO_8859_1);
             }

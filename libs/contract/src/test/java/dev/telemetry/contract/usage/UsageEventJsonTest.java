@@ -157,6 +157,10 @@ class UsageEventJsonTest {
                 record("data", "{\"cpus\":-2147483649}"), record("data", "{\"a\":null}"),
                 record("data", "{\"a\":{\"b\":1}}"), record("data", "{\"a\":[1,2]}"),
                 record("data", "{\"a\":1,\"a\":2}"),
+                record("data", "{\"a\":2147483647,\"b\":2147483648,\"c\":-2147483648,\"d\":-2147483649,\"e\":-0,"
+                        + "\"f\":999999999999999999,\"g\":-1000000000000000000,\"h\":9223372036854775808}"),
+                record("data", "{\"" + "k".repeat(50_000) + "\":1}"),
+                record("data", "{\"" + "k".repeat(50_001) + "\":1}"),
                 record("schemaVersion", null), record("schemaVersion", "0"), record("schemaVersion", "2"),
                 record("schemaVersion", "\"1\""), record("schemaVersion", "1.0"), record("schemaVersion", "-1"),
                 record("schemaVersion", "99999999999"), record("extra", "1"), record("extra", "{\"nested\":[1,{}]}"),
