@@ -3,6 +3,7 @@ package dev.telemetry.report.projection;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.telemetry.contract.usage.UsageEvent;
 import dev.telemetry.report.projection.UsageRecord.Countable;
@@ -11,6 +12,19 @@ import dev.telemetry.report.projection.UsageRecord.Countable;
 final class Contributions {
 
     private record Cell(String quarter, String dimension, String key, String pseudonym) {
+
+        // By hand, as EventKey's: several cells per counted event. An event's os or build may be absent (null).
+        @Override
+        public int hashCode() {
+            return ((quarter.hashCode() * 31 + dimension.hashCode()) * 31 + Objects.hashCode(key)) * 31
+                    + pseudonym.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Cell cell && Objects.equals(key, cell.key) && dimension.equals(cell.dimension)
+                    && pseudonym.equals(cell.pseudonym) && quarter.equals(cell.quarter);
+        }
     }
 
     private final Map<Cell, Long> events = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package dev.telemetry.report.projection;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -34,11 +35,28 @@ public class UsageRecordDeserializer implements Deserializer<UsageRecord> {
             return unreadable(value, e);
         }
         try {
-            return UsageRecord.Countable.of(event);
+            return countable(event);
         } catch (IllegalArgumentException e) {
             return unreadable(value, new UnreadableEventException(Reason.INVALID_CONTENT,
                     "occurredAt is in no quarter a report can hold: " + e.getMessage()));
         }
+    }
+
+    /** The quarter and day of the record before, whose strings the next records of that UTC day share. */
+    private UsageRecord.Countable lastOfDay;
+
+    private UsageRecord.Countable countable(UsageEvent event) {
+        UsageRecord.Countable last = lastOfDay;
+        if (last != null && sameUtcDay(last.event().occurredAt(), event.occurredAt())) {
+            return new UsageRecord.Countable(event, last.quarter(), last.day());
+        }
+        UsageRecord.Countable countable = UsageRecord.Countable.of(event);
+        lastOfDay = countable;
+        return countable;
+    }
+
+    private static boolean sameUtcDay(Instant a, Instant b) {
+        return Math.floorDiv(a.getEpochSecond(), 86_400) == Math.floorDiv(b.getEpochSecond(), 86_400);
     }
 
     private UsageEvent sharingPseudonym(UsageEvent event) {

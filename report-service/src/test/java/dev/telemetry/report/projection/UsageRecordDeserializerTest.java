@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -45,6 +46,21 @@ class UsageRecordDeserializerTest {
         assertThat(read).containsExactly(first, second, other, third);
         assertThat(read[1].pseudonym()).isSameAs(read[0].pseudonym());
         assertThat(read[3].pseudonym()).isNotSameAs(read[0].pseudonym());
+    }
+
+    @Test
+    void eachRecordGetsItsOwnQuarterAndDayWhateverTheRecordsBeforeIt() {
+        List<Instant> times = List.of(Instant.parse("2026-09-30T00:00:00Z"), Instant.parse("2026-09-30T23:59:59.999Z"),
+                Instant.parse("2026-10-01T00:00:00Z"), Instant.parse("2026-10-01T12:00:00Z"),
+                Instant.parse("2026-09-30T12:00:00Z"), Instant.parse("2027-10-01T12:00:00Z"));
+
+        List<UsageRecord> read = times.stream()
+                .map(at -> deserializer.deserialize("telemetry.usage.v1", UsageEventJson.write(event(at)))).toList();
+
+        assertThat(read).extracting(record -> ((UsageRecord.Countable) record).quarter() + " "
+                + ((UsageRecord.Countable) record).day())
+                .containsExactly("2026-Q3 2026-09-30", "2026-Q3 2026-09-30", "2026-Q4 2026-10-01",
+                        "2026-Q4 2026-10-01", "2026-Q3 2026-09-30", "2027-Q4 2027-10-01");
     }
 
     @Test
