@@ -18,8 +18,9 @@ import dev.telemetry.contract.Canonical;
 import dev.telemetry.contract.IntegrationJson;
 
 /**
- * The wire form of {@link UsageEvent}, the one record type written and read for every event, in one streaming pass
- * each way instead of the mapper's tree and reflection. It is the same JSON as {@link IntegrationJson} (frozen in
+ * The wire form of {@link UsageEvent}, the one record type written and read for every event: straight in bytes when
+ * the record is plain ({@link PlainUsageEventWriter}, {@link PlainUsageEventReader}), else in one streaming pass each
+ * way, instead of the mapper's tree and reflection. It is the same JSON as {@link IntegrationJson} (frozen in
  * the usage.event.v1 snapshot; {@code UsageEventJsonTest} holds the two together), and anything the fast reader does
  * not recognise is left to {@link IntegrationJson#read}, so both decide alike on every input.
  */
