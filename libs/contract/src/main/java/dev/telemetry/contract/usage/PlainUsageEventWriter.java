@@ -1,6 +1,7 @@
 package dev.telemetry.contract.usage;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -127,18 +128,12 @@ final class PlainUsageEventWriter {
         if (seconds < FIRST_SECOND || seconds > LAST_SECOND) {
             return text(instant.toString());
         }
-        long days = Math.floorDiv(seconds, 86_400);
+        // The civil date by the JDK's own arithmetic from the epoch day; no zone rules, no formatter.
+        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
         int secondOfDay = (int) Math.floorMod(seconds, 86_400);
-        // Days since 1970-01-01 to the civil date (H. Hinnant's days_from_civil, inverted), years from March.
-        long z = days + 719_468;
-        long era = Math.floorDiv(z, 146_097);
-        long dayOfEra = z - era * 146_097;
-        long yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-        long shiftedMonth = (5 * dayOfYear + 2) / 153;
-        int day = (int) (dayOfYear - (153 * shiftedMonth + 2) / 5 + 1);
-        int month = (int) (shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9);
-        int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
+        int year = date.getYear();
+        int month = date.getMonthValue();
+        int day = date.getDayOfMonth();
         int nanos = instant.getNano();
         room(32);
         bytes[length++] = '"';
