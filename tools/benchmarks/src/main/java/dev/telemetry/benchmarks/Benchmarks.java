@@ -378,7 +378,7 @@ public final class Benchmarks {
         try (Counting counting = new Counting(suite.report(), suite.adminKey(), quarter, bootstrapServers())) {
             List<Map<String, Object>> backlog = new ArrayList<>();
             long runStart = System.nanoTime();
-            long countedAtStart = Math.max(0, counting.counted());
+            long countedAtStart = Math.max(0, counting.mark());
             long acceptedAtStart = accepted.get();
             Thread sampler = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
@@ -411,7 +411,7 @@ public final class Benchmarks {
             }
             long ingestEnd = System.nanoTime();
             long ingested = accepted.get() - acceptedAtStart;
-            long countedAtIngestEnd = Math.max(0, counting.counted());
+            long countedAtIngestEnd = Math.max(0, counting.countedNow());
             double ingestSeconds = (ingestEnd - runStart) / 1e9;
             results.add("(d) events not accepted", "retry/rejected/duplicate of all pushed",
                     100.0 * notAccepted.get() / Math.max(1, accepted.get() + notAccepted.get()), "%");
@@ -422,11 +422,9 @@ public final class Benchmarks {
                     - countedAtIngestEnd, "events");
 
             long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
-            long counted = countedAtIngestEnd;
-            while (counted < accepted.get() && System.nanoTime() < deadline) {
-                Thread.sleep(1000);
-                counted = Math.max(counted, counting.counted());
-            }
+            counting.awaitCountedNow(accepted.get(), deadline, 250);
+            long drained = System.nanoTime();
+            long counted = counting.awaitCounted(accepted.get(), deadline);
             sampler.interrupt();
             sampler.join();
             results.series("backlog", backlog);
@@ -435,8 +433,8 @@ public final class Benchmarks {
                 results.add("(e) counting, whole backlog", (counted - countedAtStart) + " events, ingest + drain",
                         (counted - countedAtStart) / total, "events/s", ingested / ingestSeconds,
                         "ingest rate (d)");
-                results.add("(e) drain after ingest", "end of ingest → all counted", (System.nanoTime()
-                        - ingestEnd) / 1e9, "s");
+                results.add("(e) drain after ingest", "end of ingest → all counted", (drained - ingestEnd) / 1e9,
+                        "s");
             } else {
                 results.add("(e) counting, whole backlog", (counted - countedAtStart) + " events counted in "
                         + Math.round(total) + " s", (counted - countedAtStart) / total, "events/s",
@@ -449,7 +447,7 @@ public final class Benchmarks {
 
     private void sample(Counting counting, List<Map<String, Object>> backlog, long runStart)
             throws InterruptedException {
-        long counted = counting.counted();
+        long counted = counting.countedNow();
         Map<String, Object> point = new LinkedHashMap<>();
         point.put("s", Math.round(seconds(runStart) * 10) / 10.0);
         point.put("accepted", accepted.get());
@@ -473,7 +471,7 @@ public final class Benchmarks {
         }
         double rate = bestIngest100 / 2;
         try (Counting counting = new Counting(suite.report(), suite.adminKey(), quarter, bootstrapServers())) {
-            if (counting.counted() < accepted.get()) {
+            if (counting.mark() < accepted.get()) {
                 results.note("(g) capture → counted", "at 50 % ingest load",
                         "the backlog of (e) was not counted yet; this would measure the backlog");
                 return;
@@ -511,7 +509,7 @@ public final class Benchmarks {
             load.start();
             long deadline = System.nanoTime() + settings.latencyRun().toNanos() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline && (prober.isAlive() || unresolved(probes))) {
-                long counted = counting.counted();
+                long counted = counting.countedNow();
                 long now = System.nanoTime();
                 synchronized (probes) {
                     for (long[] probe : probes) {
@@ -524,6 +522,12 @@ public final class Benchmarks {
             }
             load.join();
             prober.join();
+            long shown = counting.awaitCounted(accepted.get(), deadline);
+            if (shown < accepted.get()) {
+                results.note("(g) capture → counted", "at 50 % ingest load", "the preview shows " + shown + " of "
+                        + accepted.get() + " events accepted");
+                return;
+            }
             org.HdrHistogram.Histogram latency = new org.HdrHistogram.Histogram(3);
             long missing = 0;
             for (long[] probe : probes) {
@@ -590,12 +594,9 @@ public final class Benchmarks {
     private long awaitCounted(Duration timeout) throws InterruptedException {
         try (Counting counting = new Counting(suite.report(), suite.adminKey(), quarter, bootstrapServers())) {
             long deadline = System.nanoTime() + timeout.toNanos();
-            long counted = counting.counted();
-            while (counted < accepted.get() && System.nanoTime() < deadline) {
-                Thread.sleep(1000);
-                counted = Math.max(counted, counting.counted());
-            }
-            return counted;
+            counting.mark();
+            counting.awaitCountedNow(accepted.get(), deadline, 1000);
+            return counting.awaitCounted(accepted.get(), deadline);
         }
     }
 

@@ -26,7 +26,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * How far report-service has counted, seen from outside: the events total of the quarter's admin preview (what an
- * operator sees), and the lag of its consumer group on the usage topic (what Kafka knows).
+ * operator sees), and the offsets its consumer group committed on the usage topic (what Kafka knows; a record's
+ * offset is committed only after the transaction that counted it).
+ * <p>
+ * A preview costs PostgreSQL as much as counting thousands of events (it scans the quarter's contributions), so a
+ * stage reads it at its ends only and follows counting in between through the committed offsets ({@link #mark},
+ * {@link #countedNow}): polling the preview was the heaviest process of the run during (g).
  */
 final class Counting implements AutoCloseable {
 
@@ -37,6 +42,8 @@ final class Counting implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final HttpRequest preview;
     private final Admin admin;
+    private long markedCounted = -1;
+    private long markedCommitted = -1;
 
     Counting(URI report, String adminKey, String quarter, String bootstrapServers) {
         this.preview = HttpRequest.newBuilder(report.resolve("/v1/admin/reports/" + quarter + "/preview"))
@@ -51,6 +58,52 @@ final class Counting implements AutoCloseable {
     long counted() throws InterruptedException {
         long shown = previewTotal();
         return shown >= 0 ? shown : committed();
+    }
+
+    /**
+     * Where both views stand now, so that {@link #countedNow} can follow counting through the cheap one; returns the
+     * preview's count. Read while no offset moves, if that comes within a few tries; otherwise with the offsets
+     * from before the preview, so that {@link #countedNow} may run ahead (the preview then confirms) but never behind.
+     */
+    long mark() throws InterruptedException {
+        for (int tries = 0; tries < 5; tries++) {
+            long before = committed();
+            markedCounted = counted();
+            markedCommitted = before;
+            if (committed() == before) {
+                break;
+            }
+        }
+        return markedCounted;
+    }
+
+    /**
+     * Events counted by now, without a preview: the count at the {@link #mark} plus the records committed since
+     * (every record of the run is an event that counts); -1 if Kafka did not answer. {@link #counted} confirms it.
+     */
+    long countedNow() {
+        long committed = committed();
+        return committed < 0 || markedCommitted < 0 ? -1 : Math.max(0, markedCounted) + committed - markedCommitted;
+    }
+
+    /** Polls {@link #countedNow} until it reaches {@code expected} or the deadline; returns the last reading. */
+    long awaitCountedNow(long expected, long deadlineNanos, long pollMillis) throws InterruptedException {
+        long counted = countedNow();
+        while (counted < expected && System.nanoTime() < deadlineNanos) {
+            Thread.sleep(pollMillis);
+            counted = Math.max(counted, countedNow());
+        }
+        return counted;
+    }
+
+    /** Polls the preview once a second until it shows {@code expected} or the deadline; returns the last reading. */
+    long awaitCounted(long expected, long deadlineNanos) throws InterruptedException {
+        long shown = counted();
+        while (shown < expected && System.nanoTime() < deadlineNanos) {
+            Thread.sleep(1000);
+            shown = Math.max(shown, counted());
+        }
+        return shown;
     }
 
     private long previewTotal() throws InterruptedException {
