@@ -105,6 +105,11 @@ public final class CliMachine {
         return event;
     }
 
+    /** The id of an event made by {@link #event}. */
+    public static String idOf(ObjectNode event) {
+        return event.get("id").asText();
+    }
+
     public static String batch(List<ObjectNode> events) {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode array = body.putArray("events");
