@@ -34,10 +34,9 @@ import dev.telemetry.testing.TopicReader;
 
 /**
  * One push with two machines' events interleaved and refused events (no consent, a wrong proof, not valid) between one
- * machine's events. The collector
- * looks up a run of one machine's events once (its pseudonym, its proof, what it accepted before); each event must
- * still get its own verdict, in order, and exactly the accepted events must be appended, each under its own
- * machine's pseudonym.
+ * machine's events. The collector looks up a run of one machine's events once (its pseudonym, its proof, what it
+ * accepted before); each event must still get its own verdict, in order, and exactly the accepted events must be
+ * appended, each under its own machine's pseudonym.
  */
 @QuarkusTest
 class InterleavedMachinesTest {
