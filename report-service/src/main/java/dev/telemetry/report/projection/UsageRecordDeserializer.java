@@ -25,6 +25,8 @@ public class UsageRecordDeserializer implements Deserializer<UsageRecord> {
      * events share one string, whose hash code the counting maps compute once per run instead of once per event.
      */
     private String lastPseudonym;
+    /** The quarter and day of the record before, whose strings the next records of that UTC day share. */
+    private UsageRecord.Countable lastOfDay;
 
     @Override
     public UsageRecord deserialize(String topic, byte[] value) {
@@ -41,9 +43,6 @@ public class UsageRecordDeserializer implements Deserializer<UsageRecord> {
                     "occurredAt is in no quarter a report can hold: " + e.getMessage()));
         }
     }
-
-    /** The quarter and day of the record before, whose strings the next records of that UTC day share. */
-    private UsageRecord.Countable lastOfDay;
 
     private UsageRecord.Countable countable(UsageEvent event) {
         UsageRecord.Countable last = lastOfDay;

@@ -375,7 +375,7 @@ public final class Benchmarks {
      * counted yet, sampled every second until it is drained.
      */
     private void ingestAndCounting() throws Exception {
-        try (Counting counting = new Counting(suite.report(), suite.adminKey(), quarter, bootstrapServers())) {
+        try (Counting counting = counting()) {
             List<Map<String, Object>> backlog = new ArrayList<>();
             long runStart = System.nanoTime();
             long countedAtStart = Math.max(0, counting.mark());
@@ -470,7 +470,7 @@ public final class Benchmarks {
             return;
         }
         double rate = bestIngest100 / 2;
-        try (Counting counting = new Counting(suite.report(), suite.adminKey(), quarter, bootstrapServers())) {
+        try (Counting counting = counting()) {
             if (counting.mark() < accepted.get()) {
                 results.note("(g) capture → counted", "at 50 % ingest load",
                         "the backlog of (e) was not counted yet; this would measure the backlog");
@@ -570,34 +570,34 @@ public final class Benchmarks {
         for (long size : settings.rebuildEvents()) {
             long missing = size - accepted.get();
             if (missing > 0) {
-                long start = System.nanoTime();
-                new UsageLogFiller(bootstrapServers()).write(missing);
-                accepted.addAndGet(missing);
-                results.add("(i) log topped up", String.format("%,d copies of collector records, acks=all",
-                        missing), missing / seconds(start), "records/s");
-                long counting = System.nanoTime();
-                long counted = awaitCounted(settings.rebuildTimeout());
-                if (counted < accepted.get()) {
-                    results.note("(i) rebuild", String.format("%,d events", size), "the topped-up log was not "
-                            + "counted within " + settings.rebuildTimeout().toMinutes() + " min: "
-                            + (accepted.get() - counted) + " left");
-                    return;
+                try (Counting counting = counting()) {
+                    counting.mark(); // before the top-up, while no offset moves
+                    long start = System.nanoTime();
+                    new UsageLogFiller(bootstrapServers()).write(missing);
+                    accepted.addAndGet(missing);
+                    results.add("(i) log topped up", String.format("%,d copies of collector records, acks=all",
+                            missing), missing / seconds(start), "records/s");
+                    long countingStart = System.nanoTime();
+                    long deadline = countingStart + settings.rebuildTimeout().toNanos();
+                    counting.awaitCountedNow(accepted.get(), deadline, 1000);
+                    long counted = counting.awaitCounted(accepted.get(), deadline);
+                    if (counted < accepted.get()) {
+                        results.note("(i) rebuild", String.format("%,d events", size), "the topped-up log was not "
+                                + "counted within " + settings.rebuildTimeout().toMinutes() + " min: "
+                                + (accepted.get() - counted) + " left");
+                        return;
+                    }
+                    results.add("(i) counting the added events", String.format("%,d events, backlog drained",
+                            missing), missing / seconds(countingStart), "events/s");
                 }
-                results.add("(i) counting the added events", String.format("%,d events, backlog drained", missing),
-                        missing / seconds(counting), "events/s");
             }
             rebuild();
         }
     }
 
-    /** Waits until report-service counted everything accepted so far (or the timeout); returns what it counted. */
-    private long awaitCounted(Duration timeout) throws InterruptedException {
-        try (Counting counting = new Counting(suite.report(), suite.adminKey(), quarter, bootstrapServers())) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            counting.mark();
-            counting.awaitCountedNow(accepted.get(), deadline, 1000);
-            return counting.awaitCounted(accepted.get(), deadline);
-        }
+    /** report-service's progress, seen from outside (close it after the stage). */
+    private Counting counting() {
+        return new Counting(suite.report(), suite.adminKey(), quarter, bootstrapServers());
     }
 
     /** One rebuild of every unpublished quarter from the whole log; peak heap from report-service's metrics. */

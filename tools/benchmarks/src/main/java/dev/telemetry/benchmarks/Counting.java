@@ -88,22 +88,26 @@ final class Counting implements AutoCloseable {
 
     /** Polls {@link #countedNow} until it reaches {@code expected} or the deadline; returns the last reading. */
     long awaitCountedNow(long expected, long deadlineNanos, long pollMillis) throws InterruptedException {
-        long counted = countedNow();
-        while (counted < expected && System.nanoTime() < deadlineNanos) {
-            Thread.sleep(pollMillis);
-            counted = Math.max(counted, countedNow());
-        }
-        return counted;
+        return poll(this::countedNow, expected, deadlineNanos, pollMillis);
     }
 
     /** Polls the preview once a second until it shows {@code expected} or the deadline; returns the last reading. */
     long awaitCounted(long expected, long deadlineNanos) throws InterruptedException {
-        long shown = counted();
-        while (shown < expected && System.nanoTime() < deadlineNanos) {
-            Thread.sleep(1000);
-            shown = Math.max(shown, counted());
+        return poll(this::counted, expected, deadlineNanos, 1000);
+    }
+
+    private interface Reading {
+        long read() throws InterruptedException;
+    }
+
+    private static long poll(Reading reading, long expected, long deadlineNanos, long pollMillis)
+            throws InterruptedException {
+        long last = reading.read();
+        while (last < expected && System.nanoTime() < deadlineNanos) {
+            Thread.sleep(pollMillis);
+            last = Math.max(last, reading.read());
         }
-        return shown;
+        return last;
     }
 
     private long previewTotal() throws InterruptedException {

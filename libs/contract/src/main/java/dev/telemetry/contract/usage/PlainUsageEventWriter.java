@@ -9,9 +9,8 @@ import java.util.Map;
  * Writes the usual usage record, one whose text is all printable ASCII without quotes or backslashes, straight into
  * bytes: the same bytes as Jackson's generator, without the generator's per-call checks and without
  * {@link Instant#toString}'s formatter. The collector writes one record per accepted event, and the generator was a
- * tenth of its time. Anything else (text
- * that needs an escape or is not ASCII, a missing field, a value the contract does not admit) is left to the
- * generator: {@link #write} answers null.
+ * tenth of its time. Anything else (text that needs an escape or is not ASCII, a missing field, a value the contract
+ * does not admit) is left to the generator: {@link #write} answers null.
  */
 final class PlainUsageEventWriter {
 
